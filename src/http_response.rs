@@ -1,0 +1,62 @@
+//! A plain HTTP response value: what the engine hands back to the host.
+
+/// An HTTP response with no I/O attached: the host writes it out.
+///
+/// Header names are lower-case; every value is visible ASCII.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// Header names and values, in the order they should be sent.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body bytes.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// A JSON response that no cache may keep (RFC 6749 5.1): every token
+    /// endpoint response, success or error, is one of these.
+    pub(crate) fn no_store_json(status: u16, body: Vec<u8>) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![
+                ("content-type", String::from("application/json")),
+                ("cache-control", String::from("no-store")),
+                ("pragma", String::from("no-cache")),
+            ],
+            body,
+        }
+    }
+
+    /// The first value of header `name` (compared case-insensitively).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as text (every body the engine writes is UTF-8 JSON).
+    pub fn body_str(&self) -> &str {
+        std::str::from_utf8(&self.body).unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "http")]
+impl From<HttpResponse> for http::Response<Vec<u8>> {
+    /// Every header the engine writes has a valid name and a visible-ASCII
+    /// value, so none is dropped by this conversion.
+    fn from(value: HttpResponse) -> Self {
+        let mut response = http::Response::new(value.body);
+        *response.status_mut() = http::StatusCode::from_u16(value.status)
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        let headers = response.headers_mut();
+        for (name, v) in value.headers {
+            let name = http::header::HeaderName::from_bytes(name.as_bytes());
+            if let (Ok(name), Ok(v)) = (name, http::HeaderValue::try_from(v)) {
+                headers.append(name, v);
+            }
+        }
+        response
+    }
+}

@@ -1,0 +1,81 @@
+//! # grant-engine
+//!
+//! The protocol core of an OAuth 2.0 authorization server, with no I/O.
+//!
+//! A host (an axum or hyper service, a CLI, a test harness) hands the engine
+//! the bytes of a request; the engine hands back a validated request or a
+//! precise, typed error that renders to an exact HTTP response. Time,
+//! randomness, keys and storage are all injected, so the same inputs always
+//! give the same bytes.
+//!
+//! ```
+//! use grant_engine::{parse_token_request, Realm, RequestParts, TokenError, Param};
+//!
+//! // A well-formed client_credentials request parses into its variant...
+//! let ok = parse_token_request(&RequestParts::form_post(
+//!     b"grant_type=client_credentials&client_id=m2m&client_secret=s",
+//! ));
+//! assert!(ok.is_ok());
+//!
+//! // ...and a repeated parameter is refused, naming the parameter.
+//! let err = parse_token_request(&RequestParts::form_post(
+//!     b"grant_type=client_credentials&scope=a&scope=b&client_id=m2m",
+//! ))
+//! .unwrap_err();
+//! assert_eq!(err, TokenError::DuplicateParameter(Param::Scope));
+//! let response = err.to_http_response(&Realm::default());
+//! assert_eq!(response.status, 400);
+//! assert_eq!(
+//!     response.body_str(),
+//!     r#"{"error":"invalid_request","error_description":"the scope parameter is repeated"}"#
+//! );
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
+mod client_auth;
+mod client_id;
+mod error;
+mod form;
+mod grant_type;
+mod http_response;
+mod param;
+mod pkce;
+mod realm;
+mod redirect_uri;
+mod request;
+mod scope;
+mod secret;
+mod syntax;
+mod token_request;
+
+pub use client_auth::{ClientAuth, parse_basic_credentials};
+pub use client_id::ClientId;
+pub use error::{ClientAuthFailure, ErrorCode, InvalidGrant, InvalidScope, TokenError};
+pub use form::ParseLimits;
+pub use grant_type::GrantType;
+pub use http_response::HttpResponse;
+pub use param::Param;
+pub use pkce::{CodeChallenge, CodeChallengeMethod, CodeVerifier};
+pub use realm::Realm;
+pub use redirect_uri::RedirectUri;
+pub use request::RequestParts;
+pub use scope::Scope;
+pub use secret::{AccessToken, AuthorizationCode, ClientSecret, RefreshToken};
+pub use syntax::InvalidValue;
+pub use token_request::{
+    AuthorizationCodeRequest, ClientCredentialsRequest, EncodedTokenRequest, RefreshTokenRequest,
+    TokenRequest, parse_token_request, parse_token_request_with,
+};
