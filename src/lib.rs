@@ -47,29 +47,57 @@
 
 mod client_auth;
 mod client_id;
+mod config;
+mod context;
+mod drive;
+mod effect;
 mod error;
+mod exchange;
 mod form;
 mod grant_type;
+mod hashes;
 mod http_response;
+mod ids;
+mod jwt;
+mod keys;
+mod memory;
 mod param;
 mod pkce;
 mod realm;
+mod records;
 mod redirect_uri;
 mod request;
 mod scope;
 mod secret;
 mod syntax;
 mod token_request;
+mod token_response;
 
 pub use client_auth::{ClientAuth, parse_basic_credentials};
 pub use client_id::ClientId;
+pub use config::{Config, MAX_CODE_TTL, PkcePolicy, PkceRequirement};
+pub use context::{Context, Entropy};
+pub use drive::{Lookup, drive};
+pub use effect::Effect;
 pub use error::{ClientAuthFailure, ErrorCode, InvalidGrant, InvalidScope, TokenError};
+pub use exchange::{
+    ClientQuestion, CodeQuestion, Outcome, RefreshTokenQuestion, Step, start_exchange,
+    token_endpoint,
+};
 pub use form::ParseLimits;
 pub use grant_type::GrantType;
+pub use hashes::{SecretHash, TokenHash};
 pub use http_response::HttpResponse;
+pub use ids::{FamilyId, Subject, TokenId};
+pub use jwt::{AccessTokenClaims, JwtError, verify_access_token};
+pub use keys::{HmacKey, KeyRing};
+pub use memory::MemoryStore;
 pub use param::Param;
 pub use pkce::{CodeChallenge, CodeChallengeMethod, CodeVerifier};
 pub use realm::Realm;
+pub use records::{
+    ClientRecord, CodeRecord, CodeState, PkceChallenge, RefreshTokenRecord, RefreshTokenState,
+};
 pub use redirect_uri::RedirectUri;
 pub use request::RequestParts;
 pub use scope::Scope;
@@ -79,3 +107,4 @@ pub use token_request::{
     AuthorizationCodeRequest, ClientCredentialsRequest, EncodedTokenRequest, RefreshTokenRequest,
     TokenRequest, parse_token_request, parse_token_request_with,
 };
+pub use token_response::TokenResponse;

@@ -1,0 +1,46 @@
+//! A successful token response (RFC 6749 5.1).
+
+use serde::Serialize;
+
+use crate::{AccessToken, HttpResponse, RefreshToken, Scope};
+
+/// The tokens issued by a successful exchange.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenResponse {
+    /// The JWT access token.
+    pub access_token: AccessToken,
+    /// Its lifetime in seconds.
+    pub expires_in: u64,
+    /// A refresh token (authorization_code and refresh_token grants only).
+    pub refresh_token: Option<RefreshToken>,
+    /// The granted scope.
+    pub scope: Scope,
+}
+
+/// The JSON body, in a stable key order.
+#[derive(Serialize)]
+struct Body<'a> {
+    access_token: &'a str,
+    token_type: &'static str,
+    expires_in: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<String>,
+}
+
+impl TokenResponse {
+    /// Renders the 200 response: `access_token`, `token_type` (`Bearer`),
+    /// `expires_in`, `refresh_token` if any, and `scope` unless empty, with
+    /// the `no-store` headers.
+    pub fn to_http_response(&self) -> HttpResponse {
+        let body = Body {
+            access_token: self.access_token.expose_secret(),
+            token_type: "Bearer",
+            expires_in: self.expires_in,
+            refresh_token: self.refresh_token.as_ref().map(RefreshToken::expose_secret),
+            scope: (!self.scope.is_empty()).then(|| self.scope.to_string()),
+        };
+        HttpResponse::no_store_json(200, serde_json::to_vec(&body).unwrap_or_default())
+    }
+}
