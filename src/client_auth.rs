@@ -100,7 +100,7 @@ pub fn parse_basic_credentials(
     let value = value.trim_ascii();
     let split = value.iter().position(|b| *b == b' ' || *b == b'\t');
     let (scheme, rest) = match split {
-        Some(at) => value.split_at(at),
+        Some(at) => value.split_at_checked(at).unwrap_or((value, &b""[..])),
         None => (value, &b""[..]),
     };
     if !scheme.eq_ignore_ascii_case(b"basic") {

@@ -2,7 +2,10 @@
 //! [`Lookup`] until it is done. Not a second copy of the grant logic: it
 //! only loops over [`Step`].
 
-use crate::{ClientId, ClientRecord, CodeRecord, Outcome, RefreshTokenRecord, Step, TokenHash};
+use crate::{
+    ClientId, ClientRecord, CodeRecord, FamilyId, Outcome, RefreshTokenRecord, Step, TokenHash,
+    TokenId,
+};
 
 /// Storage lookups for a blocking host. Errors are the host's own (a
 /// database failure is a 500 or 503 for the host to send, never a
@@ -23,6 +26,11 @@ pub trait Lookup {
         &mut self,
         token_hash: &TokenHash,
     ) -> Result<Option<RefreshTokenRecord>, Self::Error>;
+
+    /// Whether the access token `jti`, or its `family` (if it has one), was
+    /// revoked. Asked by introspection and bearer verification.
+    fn is_revoked(&mut self, jti: &TokenId, family: Option<&FamilyId>)
+    -> Result<bool, Self::Error>;
 }
 
 /// Runs `step` to its [`Outcome`], answering every question from `lookup`.

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{FamilyId, RefreshTokenRecord, TokenHash, TokenId};
+use crate::{CodeRecord, FamilyId, RefreshTokenRecord, TokenHash, TokenId};
 
 /// One state change. An [`Outcome`](crate::Outcome) lists every change its
 /// exchange made; none is implied. A host applies them in order, in the
@@ -11,6 +11,8 @@ use crate::{FamilyId, RefreshTokenRecord, TokenHash, TokenId};
 #[serde(tag = "effect", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Effect {
+    /// Store a new authorization code (from an approved authorization request).
+    StoreCode(CodeRecord),
     /// The code was presented: mark it redeemed (with the access tokens it
     /// issued, if any) so that it never works again. Emitted for every
     /// presentation of an unused code, successful or not.

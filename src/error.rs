@@ -68,6 +68,9 @@ pub enum ClientAuthFailure {
     MissingSecret,
     /// A public client sent a secret.
     UnexpectedSecret,
+    /// A public client called an endpoint reserved for confidential clients
+    /// (introspection).
+    NotConfidential,
 }
 
 /// Why a grant (a code or a refresh token) was refused.

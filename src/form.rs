@@ -56,16 +56,31 @@ impl<'a> Form<'a> {
         accepted: ParamSet,
         limits: &ParseLimits,
     ) -> Result<Form<'a>, FormError> {
+        let form = Form::parse_keeping_repeats(input, limits)?;
+        match form.first_repeated(accepted) {
+            Some(param) => Err(FormError::Duplicate(param)),
+            None => Ok(form),
+        }
+    }
+
+    /// Decodes `input` strictly but leaves repeated parameters for the caller
+    /// to judge (the authorization endpoint answers a repeated `client_id`
+    /// differently from a repeated `scope`). A repeated parameter keeps its
+    /// first value.
+    pub(crate) fn parse_keeping_repeats(
+        input: &'a [u8],
+        limits: &ParseLimits,
+    ) -> Result<Form<'a>, FormError> {
         if input.len() > limits.max_body_bytes {
             return Err(FormError::TooLarge);
         }
         scan(input, limits.max_params)?;
-        let form: Form<'a> =
-            serde_urlencoded::from_bytes(input).map_err(|_| FormError::InvalidPercentEncoding)?;
-        match form.repeated.intersection(accepted).first() {
-            Some(param) => Err(FormError::Duplicate(param)),
-            None => Ok(form),
-        }
+        serde_urlencoded::from_bytes(input).map_err(|_| FormError::InvalidPercentEncoding)
+    }
+
+    /// The repeated parameter among `among` that is declared first in [`Param`].
+    pub(crate) fn first_repeated(&self, among: ParamSet) -> Option<Param> {
+        self.repeated.intersection(among).first()
     }
 
     /// The value of `param`, if it was sent with a non-empty value.

@@ -111,6 +111,22 @@ pub fn verify_access_token(
     now: u64,
     leeway: u64,
 ) -> Result<AccessTokenClaims, JwtError> {
+    let claims = decode_signed(token, config)?;
+    if claims.aud != config.audience() {
+        return Err(JwtError::WrongAudience);
+    }
+    if now >= claims.exp.saturating_add(leeway) {
+        return Err(JwtError::Expired);
+    }
+    if claims.iat > now.saturating_add(leeway) {
+        return Err(JwtError::NotYetValid);
+    }
+    Ok(claims)
+}
+
+/// Checks structure, header, signature and issuer, but not the time or the
+/// audience: enough to know the token is one of ours (revocation).
+pub(crate) fn decode_signed(token: &str, config: &Config) -> Result<AccessTokenClaims, JwtError> {
     if token.len() > MAX_TOKEN_LEN {
         return Err(JwtError::Malformed);
     }
@@ -146,15 +162,6 @@ pub fn verify_access_token(
     let claims: AccessTokenClaims = decode_json(payload_b64)?;
     if claims.iss != config.issuer() {
         return Err(JwtError::WrongIssuer);
-    }
-    if claims.aud != config.audience() {
-        return Err(JwtError::WrongAudience);
-    }
-    if now >= claims.exp.saturating_add(leeway) {
-        return Err(JwtError::Expired);
-    }
-    if claims.iat > now.saturating_add(leeway) {
-        return Err(JwtError::NotYetValid);
     }
     Ok(claims)
 }

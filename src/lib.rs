@@ -45,6 +45,8 @@
     )
 )]
 
+mod authorize;
+mod bearer;
 mod client_auth;
 mod client_id;
 mod config;
@@ -58,21 +60,31 @@ mod grant_type;
 mod hashes;
 mod http_response;
 mod ids;
+mod introspection;
 mod jwt;
 mod keys;
 mod memory;
+mod metadata;
 mod param;
 mod pkce;
 mod realm;
 mod records;
 mod redirect_uri;
 mod request;
+mod revocation;
 mod scope;
 mod secret;
 mod syntax;
+mod token_reference;
 mod token_request;
 mod token_response;
 
+pub use authorize::{
+    Approval, ApprovalError, AuthorizationRequest, AuthorizeDecision, AuthorizeError,
+    AuthorizeErrorCode, AuthorizeRefusal, PendingAuthorization, authorize_with,
+    parse_authorization_request,
+};
+pub use bearer::{BearerError, BearerPolicy, PendingBearer, authenticate_bearer, verify_bearer};
 pub use client_auth::{ClientAuth, parse_basic_credentials};
 pub use client_id::ClientId;
 pub use config::{Config, MAX_CODE_TTL, PkcePolicy, PkceRequirement};
@@ -89,9 +101,15 @@ pub use grant_type::GrantType;
 pub use hashes::{SecretHash, TokenHash};
 pub use http_response::HttpResponse;
 pub use ids::{FamilyId, Subject, TokenId};
+pub use introspection::{
+    Introspection, IntrospectionClientQuestion, IntrospectionRefreshQuestion,
+    IntrospectionRevocationQuestion, IntrospectionStep, drive_introspection,
+    introspection_endpoint,
+};
 pub use jwt::{AccessTokenClaims, JwtError, verify_access_token};
 pub use keys::{HmacKey, KeyRing};
 pub use memory::MemoryStore;
+pub use metadata::{Endpoints, metadata_document};
 pub use param::Param;
 pub use pkce::{CodeChallenge, CodeChallengeMethod, CodeVerifier};
 pub use realm::Realm;
@@ -100,9 +118,14 @@ pub use records::{
 };
 pub use redirect_uri::RedirectUri;
 pub use request::RequestParts;
+pub use revocation::{
+    RevocationClientQuestion, RevocationRefreshQuestion, RevocationStep, drive_revocation,
+    revocation_endpoint,
+};
 pub use scope::Scope;
-pub use secret::{AccessToken, AuthorizationCode, ClientSecret, RefreshToken};
+pub use secret::{AccessToken, AuthorizationCode, ClientSecret, PresentedToken, RefreshToken};
 pub use syntax::InvalidValue;
+pub use token_reference::{TokenReference, TokenTypeHint, parse_token_reference};
 pub use token_request::{
     AuthorizationCodeRequest, ClientCredentialsRequest, EncodedTokenRequest, RefreshTokenRequest,
     TokenRequest, parse_token_request, parse_token_request_with,

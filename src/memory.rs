@@ -87,6 +87,7 @@ impl MemoryStore {
 
     fn apply_one(&mut self, effect: &Effect) {
         match effect {
+            Effect::StoreCode(code) => self.add_code(code.clone()),
             Effect::RedeemCode {
                 code_hash,
                 access_token_ids,
@@ -173,5 +174,10 @@ impl Lookup for MemoryStore {
         token_hash: &TokenHash,
     ) -> Result<Option<RefreshTokenRecord>, Infallible> {
         Ok(self.refresh_tokens.get(token_hash).cloned())
+    }
+
+    fn is_revoked(&mut self, jti: &TokenId, family: Option<&FamilyId>) -> Result<bool, Infallible> {
+        Ok(self.revoked_access_tokens.contains(jti)
+            || family.is_some_and(|f| self.revoked_families.contains(f)))
     }
 }

@@ -74,6 +74,12 @@ secret_string! {
     AccessToken, "access_token", check_vschars
 }
 
+secret_string! {
+    /// A token presented for revocation or introspection: an access token or
+    /// a refresh token, not yet known which (`1*VSCHAR`).
+    PresentedToken, "token", check_vschars
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

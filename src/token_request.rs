@@ -92,13 +92,7 @@ pub fn parse_token_request_with(
     parts: &RequestParts<'_>,
     limits: &ParseLimits,
 ) -> Result<TokenRequest, TokenError> {
-    if parts.method != "POST" {
-        return Err(TokenError::MethodNotAllowed);
-    }
-    if !parts.content_type.is_some_and(is_form_content_type) {
-        return Err(TokenError::UnsupportedContentType);
-    }
-    let mut form = Form::parse(parts.body, TOKEN_PARAMS, limits).map_err(form_error)?;
+    let mut form = read_form_post(parts, TOKEN_PARAMS, limits)?;
     let grant_type = form
         .get(Param::GrantType)
         .ok_or(TokenError::MissingParameter(Param::GrantType))?;
@@ -121,6 +115,22 @@ pub fn parse_token_request_with(
             scope: scope(&form)?,
         }),
     })
+}
+
+/// The hygiene every form-POST endpoint shares (token, revocation,
+/// introspection): POST only, a form Content-Type, strict decoding.
+pub(crate) fn read_form_post<'a>(
+    parts: &RequestParts<'a>,
+    accepted: ParamSet,
+    limits: &ParseLimits,
+) -> Result<Form<'a>, TokenError> {
+    if parts.method != "POST" {
+        return Err(TokenError::MethodNotAllowed);
+    }
+    if !parts.content_type.is_some_and(is_form_content_type) {
+        return Err(TokenError::UnsupportedContentType);
+    }
+    Form::parse(parts.body, accepted, limits).map_err(form_error)
 }
 
 /// `application/x-www-form-urlencoded`, compared case-insensitively, with any
@@ -206,7 +216,10 @@ impl TokenRequest {
 
     /// Encodes the request as a client would send it: the form body, and the
     /// Basic header for `client_secret_basic` (each half form-urlencoded
-    /// before base64, RFC 6749 2.3.1). Parsing the result gives `self` back.
+    /// before base64, RFC 6749 2.3.1). Parsing the result gives `self` back,
+    /// with one exception: a scope of `Some` empty set cannot be sent (the
+    /// grammar needs one token, and an empty value means "omitted"), so it is
+    /// written as omitted and parses back as `None`.
     ///
     /// ```
     /// use grant_engine::*;
@@ -256,13 +269,13 @@ impl TokenRequest {
                 }
             }
             TokenRequest::ClientCredentials(r) => {
-                if let Some(scope) = &r.scope {
+                if let Some(scope) = r.scope.as_ref().filter(|s| !s.is_empty()) {
                     pairs.push(("scope", scope.to_string()));
                 }
             }
             TokenRequest::RefreshToken(r) => {
                 pairs.push(("refresh_token", r.refresh_token.expose_secret().into()));
-                if let Some(scope) = &r.scope {
+                if let Some(scope) = r.scope.as_ref().filter(|s| !s.is_empty()) {
                     pairs.push(("scope", scope.to_string()));
                 }
             }

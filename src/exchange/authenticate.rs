@@ -7,7 +7,7 @@ use crate::{ClientAuth, ClientAuthFailure, ClientRecord, SecretHash, TokenError}
 const DUMMY_HASH: SecretHash = SecretHash::from_bytes([0x5a; 32]);
 
 /// Checks what the client presented against its record.
-pub(super) fn authenticate(
+pub(crate) fn authenticate(
     presented: &ClientAuth,
     record: Option<ClientRecord>,
 ) -> Result<ClientRecord, TokenError> {

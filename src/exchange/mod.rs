@@ -7,7 +7,7 @@
 //! host uses [`drive`](crate::drive). There is one implementation of each
 //! grant, and no runtime.
 
-mod authenticate;
+pub(crate) mod authenticate;
 mod authorization_code;
 mod client_credentials;
 mod refresh_token;
@@ -40,16 +40,31 @@ pub enum Step<'c> {
 }
 
 /// The end of an exchange: the response to send and the effects to persist.
+///
+/// `T` is what a success carries: the issued tokens at the token endpoint,
+/// `()` at the revocation endpoint, the claim set at introspection.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    result: Result<TokenResponse, TokenError>,
+pub struct Outcome<T = TokenResponse> {
+    result: Result<T, TokenError>,
     effects: Vec<Effect>,
     response: HttpResponse,
 }
 
-impl Outcome {
+impl<T> Outcome<T> {
+    pub(crate) fn new(
+        result: Result<T, TokenError>,
+        effects: Vec<Effect>,
+        response: HttpResponse,
+    ) -> Self {
+        Outcome {
+            result,
+            effects,
+            response,
+        }
+    }
+
     /// The typed result.
-    pub fn result(&self) -> &Result<TokenResponse, TokenError> {
+    pub fn result(&self) -> &Result<T, TokenError> {
         &self.result
     }
 

@@ -1,0 +1,109 @@
+//! Authorization server metadata (RFC 8414), derived from the configuration
+//! so that it can never advertise what the engine does not accept.
+
+use serde::Serialize;
+
+use crate::{Config, GrantType, HttpResponse, Scope};
+
+/// Where the host serves each endpoint (absolute URLs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    /// `GET` authorization endpoint, e.g. `https://as.example/oauth/authorize`.
+    pub authorization: String,
+    /// `POST` token endpoint.
+    pub token: String,
+    /// `POST` revocation endpoint (RFC 7009).
+    pub revocation: String,
+    /// `POST` introspection endpoint (RFC 7662).
+    pub introspection: String,
+}
+
+impl Endpoints {
+    /// The conventional paths under `base` (`/oauth/authorize`,
+    /// `/oauth/token`, `/oauth/revoke`, `/oauth/introspect`).
+    pub fn under(base: &str) -> Endpoints {
+        let base = base.trim_end_matches('/');
+        Endpoints {
+            authorization: format!("{base}/oauth/authorize"),
+            token: format!("{base}/oauth/token"),
+            revocation: format!("{base}/oauth/revoke"),
+            introspection: format!("{base}/oauth/introspect"),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    issuer: &'a str,
+    authorization_endpoint: &'a str,
+    token_endpoint: &'a str,
+    revocation_endpoint: &'a str,
+    introspection_endpoint: &'a str,
+    grant_types_supported: Vec<&'static str>,
+    response_types_supported: [&'static str; 1],
+    response_modes_supported: [&'static str; 1],
+    token_endpoint_auth_methods_supported: [&'static str; 3],
+    revocation_endpoint_auth_methods_supported: [&'static str; 3],
+    introspection_endpoint_auth_methods_supported: [&'static str; 2],
+    code_challenge_methods_supported: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    scopes_supported: Vec<&'a str>,
+    authorization_response_iss_parameter_supported: bool,
+}
+
+/// The metadata document as a `200 application/json` response, for
+/// `GET /.well-known/oauth-authorization-server`. Implicit and password
+/// grants are never advertised because the engine has neither.
+///
+/// ```
+/// use grant_engine::*;
+/// let keys = KeyRing::new(HmacKey::new("k1", &[1u8; 32]).unwrap());
+/// let config = Config::new("https://as.example", "https://api.example", keys);
+/// let response = metadata_document(&config, &Endpoints::under("https://as.example"), &Scope::parse("read write").unwrap());
+/// let json: serde_json::Value = serde_json::from_slice(&response.body).unwrap();
+/// assert_eq!(json["issuer"], "https://as.example");
+/// assert_eq!(json["code_challenge_methods_supported"], serde_json::json!(["S256"]));
+/// assert_eq!(json["response_types_supported"], serde_json::json!(["code"]));
+/// ```
+pub fn metadata_document(
+    config: &Config,
+    endpoints: &Endpoints,
+    scopes_supported: &Scope,
+) -> HttpResponse {
+    let mut challenge_methods = vec!["S256"];
+    if config.pkce().allow_plain {
+        challenge_methods.push("plain");
+    }
+    let document = Document {
+        issuer: config.issuer(),
+        authorization_endpoint: &endpoints.authorization,
+        token_endpoint: &endpoints.token,
+        revocation_endpoint: &endpoints.revocation,
+        introspection_endpoint: &endpoints.introspection,
+        grant_types_supported: GrantType::ALL.iter().map(|g| g.as_str()).collect(),
+        response_types_supported: ["code"],
+        response_modes_supported: ["query"],
+        token_endpoint_auth_methods_supported: [
+            "client_secret_basic",
+            "client_secret_post",
+            "none",
+        ],
+        revocation_endpoint_auth_methods_supported: [
+            "client_secret_basic",
+            "client_secret_post",
+            "none",
+        ],
+        introspection_endpoint_auth_methods_supported: [
+            "client_secret_basic",
+            "client_secret_post",
+        ],
+        code_challenge_methods_supported: challenge_methods,
+        scopes_supported: scopes_supported.iter().collect(),
+        authorization_response_iss_parameter_supported: true,
+    };
+    let mut response =
+        HttpResponse::no_store_json(200, serde_json::to_vec(&document).unwrap_or_default());
+    // Metadata is public and cacheable, unlike token responses.
+    response.headers.retain(|(name, _)| *name == "content-type");
+    response
+}
