@@ -55,7 +55,18 @@ impl HmacKey {
             .into_bytes();
         let derive_mac =
             HmacSha256::new_from_slice(&subkey).map_err(|_| InvalidValue { what: "HS256 key" })?;
-        let header = serde_json::json!({ "alg": "HS256", "typ": "at+jwt", "kid": kid });
+        /// The JWS header, in the order RFC 9068 examples use.
+        #[derive(serde::Serialize)]
+        struct Header<'a> {
+            alg: &'static str,
+            typ: &'static str,
+            kid: &'a str,
+        }
+        let header = Header {
+            alg: "HS256",
+            typ: "at+jwt",
+            kid: &kid,
+        };
         let header_json = serde_json::to_vec(&header).map_err(|_| InvalidValue { what: "kid" })?;
         Ok(HmacKey {
             header_b64: URL_SAFE_NO_PAD.encode(header_json),

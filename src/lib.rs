@@ -3,32 +3,91 @@
 //! The protocol core of an OAuth 2.0 authorization server, with no I/O.
 //!
 //! A host (an axum or hyper service, a CLI, a test harness) hands the engine
-//! the bytes of a request; the engine hands back a validated request or a
-//! precise, typed error that renders to an exact HTTP response. Time,
-//! randomness, keys and storage are all injected, so the same inputs always
-//! give the same bytes.
+//! the bytes of a request and the answers to its questions; the engine hands
+//! back a plain HTTP response value and the state changes ([`Effect`]s) the
+//! host must persist. Time, randomness, keys and storage are all injected,
+//! so the same inputs always give the same bytes.
+//!
+//! The pieces, in the order a request meets them:
+//!
+//! - **Parse**: [`parse_token_request`] turns untrusted bytes into a
+//!   validated [`TokenRequest`] or a typed [`TokenError`] that renders to
+//!   the exact RFC 6749 5.2 response.
+//! - **Exchange**: [`token_endpoint`] / [`start_exchange`] run a sans-io
+//!   step machine. Each [`Step`] is a question (client, code, refresh token)
+//!   answered by consuming its handle, or the final [`Outcome`].
+//! - **Mint**: RFC 9068 JWT access tokens (HS256, [`KeyRing`] with `kid`s
+//!   for rotation) and opaque refresh tokens and codes derived from the
+//!   host's [`Entropy`], stored by the host only as [`TokenHash`]es.
+//! - **The other endpoints**: [`parse_authorization_request`],
+//!   [`revocation_endpoint`], [`introspection_endpoint`],
+//!   [`verify_bearer`] for resource servers, [`metadata_document`].
+//!
+//! ## A blocking host
 //!
 //! ```
-//! use grant_engine::{parse_token_request, Realm, RequestParts, TokenError, Param};
+//! use grant_engine::*;
 //!
-//! // A well-formed client_credentials request parses into its variant...
-//! let ok = parse_token_request(&RequestParts::form_post(
-//!     b"grant_type=client_credentials&client_id=m2m&client_secret=s",
-//! ));
-//! assert!(ok.is_ok());
-//!
-//! // ...and a repeated parameter is refused, naming the parameter.
-//! let err = parse_token_request(&RequestParts::form_post(
-//!     b"grant_type=client_credentials&scope=a&scope=b&client_id=m2m",
-//! ))
-//! .unwrap_err();
-//! assert_eq!(err, TokenError::DuplicateParameter(Param::Scope));
-//! let response = err.to_http_response(&Realm::default());
-//! assert_eq!(response.status, 400);
-//! assert_eq!(
-//!     response.body_str(),
-//!     r#"{"error":"invalid_request","error_description":"the scope parameter is repeated"}"#
+//! let keys = KeyRing::new(HmacKey::new("2026-11", &[7u8; 32]).unwrap());
+//! let config = Config::new("https://as.example", "https://api.example", keys);
+//! let mut store = MemoryStore::new();
+//! store.add_client(
+//!     ClientRecord::confidential(ClientId::new("your_client_id").unwrap(), "your_client_secret")
+//!         .with_grant_types(&[GrantType::ClientCredentials])
+//!         .with_scope(Scope::parse("read write").unwrap()),
 //! );
+//!
+//! let body = b"grant_type=client_credentials&client_id=your_client_id\
+//!              &client_secret=your_client_secret&scope=read%20write";
+//! let ctx = Context::new(1_800_000_000, Entropy::from_bytes([42; 32]));
+//! let outcome = drive(token_endpoint(&RequestParts::form_post(body), &config, ctx), &mut store).unwrap();
+//! store.apply(outcome.effects()); // persist first, then answer
+//! let response = outcome.response();
+//! assert_eq!(response.status, 200);
+//! assert_eq!(response.header("cache-control"), Some("no-store"));
+//! let json: serde_json::Value = serde_json::from_slice(&response.body).unwrap();
+//! assert_eq!(json["token_type"], "Bearer");
+//! assert_eq!(json["expires_in"], 86400);
+//! assert_eq!(json["scope"], "read write");
+//! ```
+//!
+//! ## An async host
+//!
+//! The host awaits its database between steps. Steps are owned and `Send`,
+//! so a task can hold one across `.await`; answering consumes the question,
+//! so answering twice or with the wrong record does not compile. A storage
+//! failure is the host's own error, never a [`TokenError`].
+//!
+//! ```
+//! use grant_engine::*;
+//!
+//! /// The host's database, whatever it is.
+//! trait Db {
+//!     async fn client(&self, id: &ClientId) -> Result<Option<ClientRecord>, DbError>;
+//!     /// Atomic: returns the record as it was and marks an unused code redeemed.
+//!     async fn take_code(&self, hash: &TokenHash) -> Result<Option<CodeRecord>, DbError>;
+//!     async fn refresh(&self, hash: &TokenHash) -> Result<Option<RefreshTokenRecord>, DbError>;
+//!     /// In the same transaction as the lookups above.
+//!     async fn apply(&self, effects: &[Effect]) -> Result<(), DbError>;
+//! }
+//! struct DbError;
+//!
+//! async fn token(db: &impl Db, parts: RequestParts<'_>, config: &Config, ctx: Context)
+//!     -> Result<HttpResponse, DbError>
+//! {
+//!     let mut step = token_endpoint(&parts, config, ctx);
+//!     let outcome = loop {
+//!         step = match step {
+//!             Step::NeedClient(q) => { let rec = db.client(q.client_id()).await?; q.provide(rec) }
+//!             Step::NeedCode(q) => { let rec = db.take_code(q.code_hash()).await?; q.provide(rec) }
+//!             Step::NeedRefreshToken(q) => { let rec = db.refresh(q.token_hash()).await?; q.provide(rec) }
+//!             Step::Done(outcome) => break outcome,
+//!         }
+//!     };
+//!     db.apply(outcome.effects()).await?; // store, rotate, revoke...
+//!     let (response, _effects) = outcome.into_parts();
+//!     Ok(response) // HttpResponse { status, headers, body }
+//! }
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -65,6 +124,8 @@ mod jwt;
 mod keys;
 mod memory;
 mod metadata;
+#[cfg(feature = "oracle")]
+pub mod oracle;
 mod param;
 mod pkce;
 mod realm;
@@ -131,3 +192,8 @@ pub use token_request::{
     TokenRequest, parse_token_request, parse_token_request_with,
 };
 pub use token_response::TokenResponse;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -91,7 +91,7 @@ pub struct PkceChallenge {
 
 /// Whether a code was redeemed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(tag = "status", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CodeState {
     /// Never presented.
@@ -130,7 +130,7 @@ pub struct CodeRecord {
 
 /// Where a refresh token is in its life.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(tag = "status", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RefreshTokenState {
     /// Usable.
