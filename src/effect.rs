@@ -32,6 +32,8 @@ pub enum Effect {
         at: u64,
         /// The digest of its replacement.
         successor: TokenHash,
+        /// The non-secret derivation input to store with it.
+        nonce: String,
     },
     /// Revoke a whole family: every refresh token in it, and every access
     /// token whose `fam` claim names it. A revoked family stays revoked:

@@ -108,6 +108,7 @@ impl MemoryStore {
                 token_hash,
                 at,
                 successor,
+                nonce,
             } => {
                 if let Some(record) = self.refresh_tokens.get_mut(token_hash)
                     && record.state == RefreshTokenState::Active
@@ -115,6 +116,7 @@ impl MemoryStore {
                     record.state = RefreshTokenState::Rotated {
                         at: *at,
                         successor: *successor,
+                        nonce: nonce.clone(),
                     };
                 }
             }

@@ -143,6 +143,9 @@ pub enum RefreshTokenState {
         at: u64,
         /// The digest of the token that replaced it.
         successor: TokenHash,
+        /// The non-secret value (from the rotating call's entropy) the
+        /// successor was derived with, so it can be derived again.
+        nonce: String,
     },
     /// Revoked, with its whole family.
     Revoked,

@@ -226,6 +226,7 @@ impl<'c> ClientQuestion<'c> {
                 exchange,
                 client,
                 request,
+                phase: RefreshPhase::Presented,
             }),
         }
     }
@@ -267,9 +268,11 @@ impl<'c> CodeQuestion<'c> {
     }
 }
 
-/// Asks for the refresh token with this digest.
+/// Asks for the refresh token with this digest: first the presented one;
+/// then, when a rotated-out token is replayed within the grace period, its
+/// successor (which is handed out again only if it is still unused).
 ///
-/// As with codes, the lookup and the effects must be atomic with respect to
+/// As with codes, the lookups and the effects must be atomic with respect to
 /// other exchanges presenting the same token (a row lock or a serialized
 /// transaction), so that a rotation is never decided twice.
 pub struct RefreshTokenQuestion<'c> {
@@ -277,6 +280,15 @@ pub struct RefreshTokenQuestion<'c> {
     client: ClientRecord,
     request: RefreshTokenRequest,
     token_hash: TokenHash,
+    phase: RefreshPhase,
+}
+
+/// Which refresh token the question is about.
+enum RefreshPhase {
+    /// The token the client presented.
+    Presented,
+    /// The successor of a rotated-out token replayed within the grace period.
+    Successor(Box<(RefreshTokenRecord, crate::RefreshToken)>),
 }
 
 impl<'c> RefreshTokenQuestion<'c> {
@@ -292,13 +304,18 @@ impl<'c> RefreshTokenQuestion<'c> {
 
     /// Answers with the token's record, or `None`.
     pub fn provide(self, record: Option<RefreshTokenRecord>) -> Step<'c> {
-        refresh_token::refresh(
-            self.exchange,
-            &self.client,
-            self.request,
-            self.token_hash,
-            record,
-        )
+        match self.phase {
+            RefreshPhase::Presented => refresh_token::refresh(
+                self.exchange,
+                self.client,
+                self.request,
+                self.token_hash,
+                record,
+            ),
+            RefreshPhase::Successor(successor) => {
+                refresh_token::regrant(self.exchange, self.client, self.request, *successor, record)
+            }
+        }
     }
 }
 

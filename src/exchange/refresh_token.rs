@@ -4,32 +4,62 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use super::{Exchange, Step};
+use super::{Exchange, RefreshPhase, RefreshTokenQuestion, Step};
 use crate::token_request::RefreshTokenRequest;
 use crate::{
     ClientRecord, Effect, InvalidGrant, InvalidScope, KeyRing, RefreshToken, RefreshTokenRecord,
-    RefreshTokenState, TokenError, TokenHash, TokenResponse,
+    RefreshTokenState, Scope, TokenError, TokenHash, TokenResponse,
 };
 
-/// The successor of the refresh token with digest `predecessor`, under
-/// `key`'s derivation subkey. Deterministic, so that within the grace period
-/// the same successor can be handed out again without ever being stored.
-fn successor_of(key: &crate::HmacKey, predecessor: &TokenHash) -> RefreshToken {
-    let bytes = key.derive(predecessor.as_bytes());
-    RefreshToken::from_trusted(URL_SAFE_NO_PAD.encode(bytes))
+/// The successor of the refresh token with digest `predecessor`: HMAC of
+/// the digest and a `nonce` from the rotating call's entropy, under `key`'s
+/// derivation subkey. The nonce is stored (it is not secret) with the
+/// rotated record, so that within the grace period the same successor can be
+/// handed out again without the successor ever being stored in plain.
+fn successor_of(key: &crate::HmacKey, predecessor: &TokenHash, nonce: &str) -> RefreshToken {
+    let mut input = predecessor.as_bytes().to_vec();
+    input.extend_from_slice(nonce.as_bytes());
+    RefreshToken::from_trusted(URL_SAFE_NO_PAD.encode(key.derive(&input)))
 }
 
 /// Re-derives the successor recorded as `expected` with any key of the ring
 /// (the signing key may have changed since the rotation).
-fn rederive(keys: &KeyRing, predecessor: &TokenHash, expected: &TokenHash) -> Option<RefreshToken> {
+fn rederive(
+    keys: &KeyRing,
+    predecessor: &TokenHash,
+    nonce: &str,
+    expected: &TokenHash,
+) -> Option<RefreshToken> {
     keys.keys()
-        .map(|key| successor_of(key, predecessor))
+        .map(|key| successor_of(key, predecessor, nonce))
         .find(|token| expected.matches(token.expose_secret()))
 }
 
+/// Reuse of a rotated-out token: revoke the whole family (RFC 9700 4.14.2).
+fn reuse<'c>(mut exchange: Exchange<'c>, record: &RefreshTokenRecord) -> Step<'c> {
+    exchange.effects.push(Effect::RevokeFamily {
+        family: record.family.clone(),
+    });
+    exchange.fail(TokenError::InvalidGrant(InvalidGrant::RefreshTokenReused))
+}
+
+/// The scope of the new access token: the request's if it is within the
+/// grant's, else the grant's.
+fn granted_scope(
+    request: &RefreshTokenRequest,
+    record: &RefreshTokenRecord,
+) -> Result<Scope, TokenError> {
+    match &request.scope {
+        None => Ok(record.scope.clone()),
+        Some(scope) if scope.is_subset_of(&record.scope) => Ok(scope.clone()),
+        Some(_) => Err(TokenError::InvalidScope(InvalidScope::NotAllowed)),
+    }
+}
+
+/// The first question's answer: the presented token's record.
 pub(super) fn refresh<'c>(
     mut exchange: Exchange<'c>,
-    client: &ClientRecord,
+    client: ClientRecord,
     request: RefreshTokenRequest,
     token_hash: TokenHash,
     record: Option<RefreshTokenRecord>,
@@ -41,47 +71,47 @@ pub(super) fn refresh<'c>(
     if record.client_id != client.client_id {
         return exchange.fail(invalid(InvalidGrant::RefreshTokenOfAnotherClient));
     }
-    let grace = exchange.config.refresh_grace_period();
-    let regranted = match &record.state {
-        RefreshTokenState::Revoked => {
-            return exchange.fail(invalid(InvalidGrant::RefreshTokenRevoked));
-        }
-        RefreshTokenState::Active => None,
-        RefreshTokenState::Rotated { at, successor } => {
+    match &record.state {
+        RefreshTokenState::Revoked => exchange.fail(invalid(InvalidGrant::RefreshTokenRevoked)),
+        RefreshTokenState::Rotated {
+            at,
+            successor,
+            nonce,
+        } => {
+            let grace = exchange.config.refresh_grace_period();
             let within_grace = grace > 0 && exchange.now <= at.saturating_add(grace);
-            match within_grace
-                .then(|| rederive(exchange.config.keys(), &token_hash, successor))
-                .flatten()
-            {
-                Some(successor) => Some(successor),
-                None => {
-                    exchange.effects.push(Effect::RevokeFamily {
-                        family: record.family.clone(),
-                    });
-                    return exchange.fail(invalid(InvalidGrant::RefreshTokenReused));
-                }
+            let token = within_grace
+                .then(|| rederive(exchange.config.keys(), &token_hash, nonce, successor))
+                .flatten();
+            match token {
+                // Only if the successor itself is still unused: ask for it.
+                Some(token) => Step::NeedRefreshToken(RefreshTokenQuestion {
+                    token_hash: *successor,
+                    exchange,
+                    client,
+                    request,
+                    phase: RefreshPhase::Successor(Box::new((record, token))),
+                }),
+                None => reuse(exchange, &record),
             }
         }
-    };
-    if regranted.is_none() && exchange.now >= record.expires_at {
-        return exchange.fail(invalid(InvalidGrant::RefreshTokenExpired));
-    }
-    let scope = match request.scope {
-        None => record.scope.clone(),
-        Some(scope) if scope.is_subset_of(&record.scope) => scope,
-        Some(_) => return exchange.fail(TokenError::InvalidScope(InvalidScope::NotAllowed)),
-    };
-    let refresh_token = match regranted {
-        // Within the grace period: the same successor, no new state.
-        Some(successor) => successor,
-        None => {
-            let successor = successor_of(exchange.config.keys().signing_key(), &token_hash);
+        RefreshTokenState::Active => {
+            if exchange.now >= record.expires_at {
+                return exchange.fail(invalid(InvalidGrant::RefreshTokenExpired));
+            }
+            let scope = match granted_scope(&request, &record) {
+                Ok(scope) => scope,
+                Err(error) => return exchange.fail(error),
+            };
+            let nonce = exchange.ids.next_id(b"rotation");
+            let successor = successor_of(exchange.config.keys().signing_key(), &token_hash, &nonce);
             let successor_hash = TokenHash::of(successor.expose_secret());
             let now = exchange.now;
             exchange.effects.push(Effect::RotateRefreshToken {
                 token_hash,
                 at: now,
                 successor: successor_hash,
+                nonce,
             });
             exchange
                 .effects
@@ -96,12 +126,48 @@ pub(super) fn refresh<'c>(
                     expires_at: now.saturating_add(exchange.config.refresh_token_ttl()),
                     state: RefreshTokenState::Active,
                 }));
-            successor
+            issue(exchange, &client, &record, scope, successor)
         }
+    }
+}
+
+/// The second question's answer, within the grace period: the successor's
+/// record. If it is still active, the same successor is handed out again;
+/// if it was used, revoked or has expired, the replay is reuse.
+pub(super) fn regrant<'c>(
+    exchange: Exchange<'c>,
+    client: ClientRecord,
+    request: RefreshTokenRequest,
+    (predecessor, token): (RefreshTokenRecord, RefreshToken),
+    successor: Option<RefreshTokenRecord>,
+) -> Step<'c> {
+    let usable = successor.is_some_and(|s| {
+        s.token_hash.matches(token.expose_secret())
+            && s.state == RefreshTokenState::Active
+            && s.client_id == client.client_id
+            && exchange.now < s.expires_at
+    });
+    if !usable {
+        return reuse(exchange, &predecessor);
+    }
+    let scope = match granted_scope(&request, &predecessor) {
+        Ok(scope) => scope,
+        Err(error) => return exchange.fail(error),
     };
+    issue(exchange, &client, &predecessor, scope, token)
+}
+
+/// Mints the access token and answers with it and `refresh_token`.
+fn issue<'c>(
+    mut exchange: Exchange<'c>,
+    client: &ClientRecord,
+    record: &RefreshTokenRecord,
+    scope: Scope,
+    refresh_token: RefreshToken,
+) -> Step<'c> {
     let (access_token, _) = exchange.access_token(
         &client.client_id,
-        record.subject,
+        record.subject.clone(),
         &scope,
         Some(&record.family),
     );
