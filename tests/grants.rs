@@ -2301,6 +2301,10 @@ fn rotation_nonce(outcome: &Outcome) -> String {
         })
         .expect("a rotation");
     assert_eq!(nonce.len(), 22);
-    assert!(nonce.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+    assert!(
+        nonce
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    );
     nonce
 }

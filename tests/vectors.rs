@@ -20,7 +20,19 @@ fn vectors_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
 }
 
+/// Every vector on disk, regenerated first (once per run, before any test
+/// reads them) when `REGENERATE_VECTORS` is set.
 fn load_vectors() -> Vec<(PathBuf, Vector)> {
+    static REGENERATED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    REGENERATED.get_or_init(|| {
+        if std::env::var_os("REGENERATE_VECTORS").is_some() {
+            regenerate();
+        }
+    });
+    read_vectors()
+}
+
+fn read_vectors() -> Vec<(PathBuf, Vector)> {
     let mut out = Vec::new();
     for entry in fs::read_dir(vectors_dir()).unwrap() {
         let path = entry.unwrap().path();
@@ -60,7 +72,7 @@ fn regenerate() {
         text.push('\n');
         fs::write(dir.join(format!("{}.json", case.name)), text).unwrap();
     }
-    for (path, _) in load_vectors() {
+    for (path, _) in read_vectors() {
         let stem = path.file_stem().unwrap().to_str().unwrap().to_owned();
         if !names.contains(stem.as_str()) {
             fs::remove_file(path).unwrap();
@@ -70,9 +82,6 @@ fn regenerate() {
 
 #[test]
 fn every_vector_replays_to_the_byte() {
-    if std::env::var_os("REGENERATE_VECTORS").is_some() {
-        regenerate();
-    }
     let vectors = load_vectors();
     assert!(!vectors.is_empty(), "no vectors in tests/vectors");
     let mut failures = Vec::new();
