@@ -72,6 +72,9 @@ impl ClientAuth {
     }
 }
 
+/// The longest `Authorization: Basic` credentials (the base64 part) read.
+pub const MAX_BASIC_CREDENTIALS_LEN: usize = 4096;
+
 /// Standard base64 with or without padding; non-zero trailing bits refused.
 const BASIC_BASE64: GeneralPurpose = GeneralPurpose::new(
     &alphabet::STANDARD,
@@ -81,8 +84,9 @@ const BASIC_BASE64: GeneralPurpose = GeneralPurpose::new(
 /// Decodes an `Authorization: Basic` value into a client id and secret.
 ///
 /// The scheme name is case-insensitive; the decoded `id:secret` halves are
-/// each form-urlencoded (RFC 6749 2.3.1) and decoded here. Any flaw is a
-/// failed authentication, never a panic.
+/// each form-urlencoded (RFC 6749 2.3.1) and decoded here. Credentials
+/// longer than [`MAX_BASIC_CREDENTIALS_LEN`] are refused before decoding.
+/// Any flaw is a failed authentication, never a panic.
 ///
 /// ```
 /// use grant_engine::{parse_basic_credentials, ClientAuthFailure};
@@ -108,7 +112,7 @@ pub fn parse_basic_credentials(
     }
     let malformed = ClientAuthFailure::MalformedBasic;
     let token68 = rest.trim_ascii_start();
-    if token68.is_empty() || token68.len() > 4096 {
+    if token68.is_empty() || token68.len() > MAX_BASIC_CREDENTIALS_LEN {
         return Err(malformed);
     }
     let decoded = BASIC_BASE64.decode(token68).map_err(|_| malformed)?;

@@ -146,7 +146,7 @@ pub use authorize::{
     parse_authorization_request,
 };
 pub use bearer::{BearerError, BearerPolicy, PendingBearer, authenticate_bearer, verify_bearer};
-pub use client_auth::{ClientAuth, parse_basic_credentials};
+pub use client_auth::{ClientAuth, MAX_BASIC_CREDENTIALS_LEN, parse_basic_credentials};
 pub use client_id::ClientId;
 pub use config::{Config, MAX_CODE_TTL, PkcePolicy, PkceRequirement};
 pub use context::{Context, Entropy};

@@ -217,9 +217,16 @@ impl TokenRequest {
     /// Encodes the request as a client would send it: the form body, and the
     /// Basic header for `client_secret_basic` (each half form-urlencoded
     /// before base64, RFC 6749 2.3.1). Parsing the result gives `self` back,
-    /// with one exception: a scope of `Some` empty set cannot be sent (the
-    /// grammar needs one token, and an empty value means "omitted"), so it is
-    /// written as omitted and parses back as `None`.
+    /// with two exceptions:
+    ///
+    /// - a scope of `Some` empty set cannot be sent (the grammar needs one
+    ///   token, and an empty value means "omitted"), so it is written as
+    ///   omitted and parses back as `None`;
+    /// - percent-encoding can make the encoding longer than the parser reads:
+    ///   a body over [`ParseLimits::max_body_bytes`] is refused with
+    ///   [`TokenError::BodyTooLarge`], Basic credentials over
+    ///   [`MAX_BASIC_CREDENTIALS_LEN`](crate::MAX_BASIC_CREDENTIALS_LEN) with
+    ///   `invalid_client`.
     ///
     /// ```
     /// use grant_engine::*;
