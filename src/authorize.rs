@@ -421,6 +421,10 @@ fn redirect(uri: &RedirectUri, params: &[(&str, &str)]) -> HttpResponse {
 /// A valid authorization request awaiting the resource owner's decision.
 /// Serializable, so a host can keep it in its session across the login and
 /// consent pages.
+///
+/// Keep it on the server (or sign it): deserializing does not validate it
+/// again, so a copy the user agent could edit would let it choose where the
+/// code is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingAuthorization {
     client_id: ClientId,

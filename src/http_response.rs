@@ -2,8 +2,10 @@
 
 /// An HTTP response with no I/O attached: the host writes it out.
 ///
-/// Header names are lower-case; every value is visible ASCII.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Header names are lower-case; every value is visible ASCII. `Debug` shows
+/// the status, the header names and the body's length only: a body can hold
+/// tokens and a `location` header a code.
+#[derive(Clone, PartialEq, Eq)]
 pub struct HttpResponse {
     /// The status code.
     pub status: u16,
@@ -39,6 +41,17 @@ impl HttpResponse {
     /// The body as text (every body the engine writes is UTF-8 JSON).
     pub fn body_str(&self) -> &str {
         std::str::from_utf8(&self.body).unwrap_or_default()
+    }
+}
+
+impl core::fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &names)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
     }
 }
 

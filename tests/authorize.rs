@@ -1,0 +1,1114 @@
+//! RFC-RULES "authorization endpoint" (RFC 6749 4.1.1, 4.1.2.1, 3.1.2;
+//! RFC 7636 4.3; RFC 9207), one test per row, through the public API only.
+//!
+//! Refusals are checked by variant and by their exact 400 JSON; redirects by
+//! their exact `Location` (the redirect URI kept as a prefix, an existing
+//! query kept, then `error`, `error_description`, `state` and `iss`, decoded
+//! by an independent form decoder) and `cache-control: no-store`.
+
+mod endpoint_support;
+
+use endpoint_support::*;
+use grant_engine::{
+    ApprovalError, AuthorizeDecision, AuthorizeError, AuthorizeRefusal, CodeChallenge,
+    CodeChallengeMethod, CodeRecord, CodeState, Config, Effect, MemoryStore, Param,
+    PendingAuthorization, PkceChallenge, PkcePolicy, PkceRequirement, TokenHash,
+    parse_authorization_request,
+};
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+/// A valid request by the confidential `web` client (no PKCE), with `extra`
+/// pairs appended.
+fn web_query(extra: &[(&str, &str)]) -> String {
+    let mut all = vec![
+        ("response_type", "code"),
+        ("client_id", WEB),
+        ("redirect_uri", REDIRECT),
+        ("state", "xyz"),
+    ];
+    all.extend_from_slice(extra);
+    form(&all)
+}
+
+fn decide(query: &str) -> AuthorizeDecision {
+    authorize(&mut store(), &config(), query)
+}
+
+fn decide_with(config: &Config, query: &str) -> AuthorizeDecision {
+    authorize(&mut store(), config, query)
+}
+
+/// Asserts a refusal: the variant, and its exact 400 JSON.
+fn assert_refused(decision: AuthorizeDecision, expected: AuthorizeRefusal, description: &str) {
+    let AuthorizeDecision::Refuse(refusal) = decision else {
+        panic!("expected a refusal, got {decision:?}");
+    };
+    assert_eq!(refusal, expected);
+    assert_json_error(
+        &refusal.to_http_response(),
+        400,
+        "invalid_request",
+        description,
+    );
+}
+
+/// Asserts an error redirect to `redirect_uri`: the typed error, then the
+/// exact decoded parameters `error`, `error_description`, `state` (if any),
+/// `iss`.
+fn assert_redirected(
+    decision: AuthorizeDecision,
+    redirect_uri: &str,
+    expected: AuthorizeError,
+    code: &str,
+    description: &str,
+    state: Option<&str>,
+) {
+    let AuthorizeDecision::Redirect { error, response } = decision else {
+        panic!("expected an error redirect, got {decision:?}");
+    };
+    assert_eq!(error, expected);
+    assert_eq!(error.code().as_str(), code);
+    let mut expected_params = vec![("error", code), ("error_description", description)];
+    if let Some(state) = state {
+        expected_params.push(("state", state));
+    }
+    expected_params.push(("iss", ISSUER));
+    assert_eq!(
+        redirect_params(&response, redirect_uri),
+        pairs(&expected_params)
+    );
+}
+
+const REPEATED: &str = "a parameter is repeated";
+const MISSING_RESPONSE_TYPE: &str = "the response_type parameter is missing";
+const UNSUPPORTED_RESPONSE_TYPE: &str = "only response_type=code is supported";
+const CHALLENGE_REQUIRED: &str = "a code_challenge is required";
+const METHOD_UNSUPPORTED: &str = "the code_challenge_method is not supported";
+const CHALLENGE_MALFORMED: &str = "the code_challenge parameter is malformed";
+const SCOPE_MALFORMED: &str = "the scope parameter is malformed";
+const SCOPE_NOT_ALLOWED: &str = "the requested scope exceeds what the client may have";
+
+// ---------------------------------------------------------------------------
+// Row 1: no redirect, an error for the user (400)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn client_id_missing_is_refused() {
+    let query = form(&[
+        ("response_type", "code"),
+        ("redirect_uri", REDIRECT),
+        ("state", "xyz"),
+    ]);
+    assert_refused(
+        decide(&query),
+        AuthorizeRefusal::MissingClientId,
+        "the client_id parameter is missing",
+    );
+    // An empty value is an omitted one.
+    assert_refused(
+        decide(&format!("{query}&client_id=")),
+        AuthorizeRefusal::MissingClientId,
+        "the client_id parameter is missing",
+    );
+    // The parser alone says the same.
+    assert_eq!(
+        parse_authorization_request(query.as_bytes(), &config()).unwrap_err(),
+        AuthorizeRefusal::MissingClientId
+    );
+}
+
+#[test]
+fn client_id_unknown_is_refused() {
+    let query = form(&[
+        ("response_type", "code"),
+        ("client_id", "nobody"),
+        ("redirect_uri", REDIRECT),
+        ("state", "xyz"),
+    ]);
+    assert_refused(
+        decide(&query),
+        AuthorizeRefusal::UnknownClient,
+        "the client is unknown",
+    );
+    // Through the two-step API: no record, or a record for another client
+    // (a host bug), is an unknown client.
+    let request = parse_authorization_request(query.as_bytes(), &config()).unwrap();
+    assert_eq!(request.client_id().as_str(), "nobody");
+    assert_refused(
+        request.clone().decide(None, &config()),
+        AuthorizeRefusal::UnknownClient,
+        "the client is unknown",
+    );
+    assert_refused(
+        request.decide(Some(client(WEB)), &config()),
+        AuthorizeRefusal::UnknownClient,
+        "the client is unknown",
+    );
+}
+
+#[test]
+fn unknown_client_is_refused_even_when_other_parameters_are_wrong() {
+    // Nothing is redirected for a client we cannot identify.
+    let query = form(&[
+        ("response_type", "token"),
+        ("client_id", "nobody"),
+        ("redirect_uri", "https://attacker.example/cb"),
+        ("scope", "\"bad\""),
+    ]);
+    assert_refused(
+        decide(&query),
+        AuthorizeRefusal::UnknownClient,
+        "the client is unknown",
+    );
+}
+
+#[test]
+fn client_id_repeated_is_refused() {
+    for query in [
+        format!("{}&client_id={WEB}", web_query(&[])),
+        format!("{}&client_id=other", web_query(&[])),
+    ] {
+        assert_refused(
+            decide(&query),
+            AuthorizeRefusal::RepeatedClientId,
+            "the client_id parameter is repeated",
+        );
+    }
+}
+
+#[test]
+fn client_id_malformed_is_refused() {
+    let query =
+        "response_type=code&client_id=we%01b&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb";
+    assert_refused(
+        decide(query),
+        AuthorizeRefusal::MalformedClientId,
+        "the client_id parameter is malformed",
+    );
+}
+
+#[test]
+fn redirect_uri_missing_with_none_registered_is_refused() {
+    let query = form(&[("response_type", "code"), ("client_id", NO_URI)]);
+    assert_refused(
+        decide(&query),
+        AuthorizeRefusal::MissingRedirectUri,
+        "the redirect_uri parameter is missing",
+    );
+}
+
+#[test]
+fn redirect_uri_missing_with_two_registered_is_refused() {
+    let query = form(&[
+        ("response_type", "code"),
+        ("client_id", MULTI),
+        ("state", "xyz"),
+    ]);
+    assert_refused(
+        decide(&query),
+        AuthorizeRefusal::MissingRedirectUri,
+        "the redirect_uri parameter is missing",
+    );
+    // Either registered URI, sent exactly, is fine.
+    for redirect in [REDIRECT, REDIRECT_2] {
+        let query = form(&[
+            ("response_type", "code"),
+            ("client_id", MULTI),
+            ("redirect_uri", redirect),
+        ]);
+        let pending = expect_consent(decide(&query));
+        assert_eq!(pending.redirect_uri().as_str(), redirect);
+    }
+}
+
+#[test]
+fn redirect_uri_not_registered_is_refused() {
+    for redirect in [
+        "https://attacker.example/cb",
+        REDIRECT_2, // registered for another client only
+    ] {
+        let query = form(&[
+            ("response_type", "code"),
+            ("client_id", WEB),
+            ("redirect_uri", redirect),
+        ]);
+        assert_refused(
+            decide(&query),
+            AuthorizeRefusal::UnregisteredRedirectUri,
+            "the redirect_uri is not registered for this client",
+        );
+    }
+    // A client with none registered refuses any.
+    let query = form(&[
+        ("response_type", "code"),
+        ("client_id", NO_URI),
+        ("redirect_uri", REDIRECT),
+    ]);
+    assert_refused(
+        decide(&query),
+        AuthorizeRefusal::UnregisteredRedirectUri,
+        "the redirect_uri is not registered for this client",
+    );
+}
+
+#[test]
+fn redirect_uri_not_an_exact_match_is_refused() {
+    for redirect in [
+        "https://app.example.com/cb/",        // trailing slash
+        "https://APP.example.com/cb",         // host case
+        "HTTPS://app.example.com/cb",         // scheme case
+        "https://app.example.com/CB",         // path case
+        "https://app.example.com:443/cb",     // explicit default port
+        "https://app.example.com/c%62",       // percent-encoded "b"
+        "https://app.example.com/cb?x=1",     // added query
+        "https://app.example.com/cb/../cb",   // dot segments
+        "https://app.example.com/cbextra",    // prefix match
+        "https://app.example.com.evil.io/cb", // host suffix
+    ] {
+        let query = form(&[
+            ("response_type", "code"),
+            ("client_id", WEB),
+            ("redirect_uri", redirect),
+            ("state", "xyz"),
+        ]);
+        assert_refused(
+            decide(&query),
+            AuthorizeRefusal::UnregisteredRedirectUri,
+            "the redirect_uri is not registered for this client",
+        );
+    }
+    // The registered URI with a query must be matched with its query.
+    let query = form(&[
+        ("response_type", "code"),
+        ("client_id", QUERY),
+        ("redirect_uri", "https://app.example.com/cb"),
+    ]);
+    assert_refused(
+        decide(&query),
+        AuthorizeRefusal::UnregisteredRedirectUri,
+        "the redirect_uri is not registered for this client",
+    );
+}
+
+#[test]
+fn redirect_uri_repeated_is_refused() {
+    for second in [REDIRECT, "https://attacker.example/cb"] {
+        let query = format!("{}&redirect_uri={}", web_query(&[]), enc(second));
+        assert_refused(
+            decide(&query),
+            AuthorizeRefusal::RepeatedRedirectUri,
+            "the redirect_uri parameter is repeated",
+        );
+    }
+}
+
+#[test]
+fn redirect_uri_malformed_is_refused() {
+    for redirect in [
+        "/cb",                          // relative
+        "app.example.com/cb",           // no scheme
+        "https://app.example.com/cb#x", // fragment
+        "https://app.example.com/c b",  // space
+        "https:",                       // nothing after the scheme
+        "1https://app.example.com/cb",  // scheme starts with a digit
+    ] {
+        let query = form(&[
+            ("response_type", "code"),
+            ("client_id", WEB),
+            ("redirect_uri", redirect),
+        ]);
+        assert_refused(
+            decide(&query),
+            AuthorizeRefusal::MalformedRedirectUri,
+            "the redirect_uri parameter is malformed",
+        );
+    }
+}
+
+#[test]
+fn undecodable_query_is_refused() {
+    let valid = web_query(&[]);
+    let too_large = format!("{valid}&x={}", "a".repeat(16 * 1024));
+    let too_many = format!("{valid}{}", "&x=1".repeat(40));
+    let cases: Vec<Vec<u8>> = vec![
+        format!("{valid}&scope=%zz").into_bytes(),
+        format!("{valid}&scope=%4").into_bytes(),
+        format!("{valid}&scope=%ff").into_bytes(), // not UTF-8 once decoded
+        format!("{valid}&redirect_uri=%E9").into_bytes(),
+        [valid.as_bytes(), b"&state=\xff"].concat(), // raw non-UTF-8
+        b"client_id=web&\xc3\x28=1".to_vec(),
+        too_large.into_bytes(),
+        too_many.into_bytes(),
+    ];
+    for query in cases {
+        let decision = match grant_engine::authorize_with(&mut store(), &query, &config()) {
+            Ok(decision) => decision,
+            Err(never) => match never {},
+        };
+        assert_refused(
+            decision,
+            AuthorizeRefusal::MalformedQuery,
+            "the authorization request cannot be decoded",
+        );
+        assert_eq!(
+            parse_authorization_request(&query, &config()).unwrap_err(),
+            AuthorizeRefusal::MalformedQuery
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Row 2: redirect_uri omitted, exactly one registered
+// ---------------------------------------------------------------------------
+
+#[test]
+fn redirect_uri_omitted_with_one_registered_uses_it() {
+    let query = form(&[
+        ("response_type", "code"),
+        ("client_id", WEB),
+        ("state", "xyz"),
+    ]);
+    let pending = expect_consent(decide(&query));
+    assert_eq!(pending.redirect_uri().as_str(), REDIRECT);
+    let approval = pending
+        .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 1))
+        .unwrap();
+    let params = redirect_params(&approval.response, REDIRECT);
+    assert_eq!(param(&params, "code"), Some(approval.code.expose_secret()));
+    // The record says the request had no redirect_uri.
+    let [Effect::StoreCode(record)] = approval.effects.as_slice() else {
+        panic!("effects {:?}", approval.effects);
+    };
+    assert_eq!(record.redirect_uri, None);
+
+    // Error redirects go there too.
+    let query = form(&[("client_id", WEB), ("state", "xyz")]);
+    assert_redirected(
+        decide(&query),
+        REDIRECT,
+        AuthorizeError::MissingResponseType,
+        "invalid_request",
+        MISSING_RESPONSE_TYPE,
+        Some("xyz"),
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Row 3 and the rows after it: error redirects
+// ---------------------------------------------------------------------------
+
+#[test]
+fn error_redirect_has_the_exact_location() {
+    let query = form(&[
+        ("client_id", WEB),
+        ("redirect_uri", REDIRECT),
+        ("state", "xyz"),
+    ]);
+    let AuthorizeDecision::Redirect { response, .. } = decide(&query) else {
+        panic!("expected a redirect");
+    };
+    assert_eq!(
+        location(&response),
+        format!(
+            "{REDIRECT}?error=invalid_request&error_description=the+response_type+parameter+is+missing&state=xyz&iss={ISSUER_ENC}"
+        )
+    );
+}
+
+#[test]
+fn error_redirect_keeps_an_existing_query() {
+    let query = form(&[
+        ("response_type", "token"),
+        ("client_id", QUERY),
+        ("state", "s t&u"),
+    ]);
+    let AuthorizeDecision::Redirect { error, response } = decide(&query) else {
+        panic!("expected a redirect");
+    };
+    assert_eq!(error, AuthorizeError::UnsupportedResponseType);
+    assert_eq!(
+        location(&response),
+        format!(
+            "{REDIRECT_QUERY}&error=unsupported_response_type&error_description=only+response_type%3Dcode+is+supported&state=s+t%26u&iss={ISSUER_ENC}"
+        )
+    );
+    // Decoded, the client's own parameters come first and are untouched.
+    let all = form_decode(location(&response).split_once('?').unwrap().1);
+    assert_eq!(
+        all,
+        pairs(&[
+            ("tenant", "a b"),
+            ("x", "1"),
+            ("error", "unsupported_response_type"),
+            ("error_description", UNSUPPORTED_RESPONSE_TYPE),
+            ("state", "s t&u"),
+            ("iss", ISSUER),
+        ])
+    );
+}
+
+#[test]
+fn error_redirect_without_state_has_no_state() {
+    let query = form(&[("client_id", WEB), ("redirect_uri", REDIRECT)]);
+    assert_redirected(
+        decide(&query),
+        REDIRECT,
+        AuthorizeError::MissingResponseType,
+        "invalid_request",
+        MISSING_RESPONSE_TYPE,
+        None,
+    );
+}
+
+#[test]
+fn response_type_missing_redirects_invalid_request() {
+    for query in [
+        form(&[
+            ("client_id", WEB),
+            ("redirect_uri", REDIRECT),
+            ("state", "xyz"),
+        ]),
+        form(&[
+            ("response_type", ""),
+            ("client_id", WEB),
+            ("redirect_uri", REDIRECT),
+            ("state", "xyz"),
+        ]),
+    ] {
+        assert_redirected(
+            decide(&query),
+            REDIRECT,
+            AuthorizeError::MissingResponseType,
+            "invalid_request",
+            MISSING_RESPONSE_TYPE,
+            Some("xyz"),
+        );
+    }
+}
+
+#[test]
+fn response_type_other_than_code_redirects_unsupported_response_type() {
+    for response_type in ["token", "code token", "id_token", "CODE", "code ", "none"] {
+        let query = form(&[
+            ("response_type", response_type),
+            ("client_id", WEB),
+            ("redirect_uri", REDIRECT),
+            ("state", "xyz"),
+        ]);
+        assert_redirected(
+            decide(&query),
+            REDIRECT,
+            AuthorizeError::UnsupportedResponseType,
+            "unsupported_response_type",
+            UNSUPPORTED_RESPONSE_TYPE,
+            Some("xyz"),
+        );
+    }
+}
+
+#[test]
+fn other_parameter_repeated_redirects_invalid_request() {
+    let base = web_query(&[]);
+    for (param, extra) in [
+        (Param::ResponseType, "response_type=code"),
+        (Param::Scope, "scope=read&scope=read"),
+        (Param::CodeChallenge, "code_challenge=a&code_challenge=b"),
+        (
+            Param::CodeChallengeMethod,
+            "code_challenge_method=S256&code_challenge_method=S256",
+        ),
+    ] {
+        assert_redirected(
+            decide(&format!("{base}&{extra}")),
+            REDIRECT,
+            AuthorizeError::RepeatedParameter(param),
+            "invalid_request",
+            REPEATED,
+            Some("xyz"),
+        );
+    }
+    // A repeated state: which one to echo is unknowable, so none is.
+    assert_redirected(
+        decide(&format!("{base}&state=abc")),
+        REDIRECT,
+        AuthorizeError::RepeatedParameter(Param::State),
+        "invalid_request",
+        REPEATED,
+        None,
+    );
+    // Unknown parameters, even repeated, are ignored.
+    let pending = expect_consent(decide(&format!("{base}&foo=1&foo=2")));
+    assert_eq!(pending.state(), Some("xyz"));
+}
+
+#[test]
+fn malformed_state_redirects_invalid_request_without_state() {
+    // state = 1*VSCHAR: a control character or non-ASCII is not.
+    for state in ["a\u{1}b", "caf\u{e9}", "tab\there"] {
+        let query = form(&[
+            ("response_type", "code"),
+            ("client_id", WEB),
+            ("redirect_uri", REDIRECT),
+            ("state", state),
+        ]);
+        assert_redirected(
+            decide(&query),
+            REDIRECT,
+            AuthorizeError::MalformedState,
+            "invalid_request",
+            "the state parameter is malformed",
+            None,
+        );
+    }
+}
+
+#[test]
+fn client_not_allowed_the_code_grant_redirects_unauthorized_client() {
+    let query = form(&[
+        ("response_type", "code"),
+        ("client_id", M2M),
+        ("redirect_uri", REDIRECT),
+        ("state", "xyz"),
+    ]);
+    assert_redirected(
+        decide(&query),
+        REDIRECT,
+        AuthorizeError::UnauthorizedClient,
+        "unauthorized_client",
+        "the client is not allowed to use the authorization code grant",
+        Some("xyz"),
+    );
+}
+
+#[test]
+fn scope_malformed_redirects_invalid_scope() {
+    for bad in [
+        "read  write",
+        " read",
+        "read ",
+        "\"read\"",
+        "re\\ad",
+        "read\twrite",
+    ] {
+        assert_redirected(
+            decide(&web_query(&[("scope", bad)])),
+            REDIRECT,
+            AuthorizeError::MalformedScope,
+            "invalid_scope",
+            SCOPE_MALFORMED,
+            Some("xyz"),
+        );
+    }
+}
+
+#[test]
+fn scope_not_allowed_redirects_invalid_scope() {
+    for wide in ["admin", "read admin", "read write admin"] {
+        assert_redirected(
+            decide(&web_query(&[("scope", wide)])),
+            REDIRECT,
+            AuthorizeError::ScopeNotAllowed,
+            "invalid_scope",
+            SCOPE_NOT_ALLOWED,
+            Some("xyz"),
+        );
+    }
+}
+
+#[test]
+fn scope_omitted_or_reordered_is_the_allowed_set() {
+    let pending = expect_consent(decide(&web_query(&[])));
+    assert_eq!(pending.scope(), &scope(SCOPE));
+    let pending = expect_consent(decide(&web_query(&[("scope", "write read write")])));
+    assert_eq!(pending.scope(), &scope(SCOPE));
+    let pending = expect_consent(decide(&web_query(&[("scope", "read")])));
+    assert_eq!(pending.scope(), &scope("read"));
+}
+
+// ---------------------------------------------------------------------------
+// PKCE
+// ---------------------------------------------------------------------------
+
+fn spa_query(extra: &[(&str, &str)]) -> String {
+    let mut all = vec![
+        ("response_type", "code"),
+        ("client_id", SPA),
+        ("redirect_uri", REDIRECT),
+        ("state", "xyz"),
+    ];
+    all.extend_from_slice(extra);
+    form(&all)
+}
+
+#[test]
+fn public_client_without_code_challenge_redirects_invalid_request() {
+    assert_redirected(
+        decide(&spa_query(&[])),
+        REDIRECT,
+        AuthorizeError::MissingCodeChallenge,
+        "invalid_request",
+        CHALLENGE_REQUIRED,
+        Some("xyz"),
+    );
+    // Also with plain enabled: PKCE itself is still required.
+    let lenient = config().with_pkce(PkcePolicy {
+        required_for: PkceRequirement::PublicClients,
+        allow_plain: true,
+    });
+    assert_redirected(
+        decide_with(&lenient, &spa_query(&[])),
+        REDIRECT,
+        AuthorizeError::MissingCodeChallenge,
+        "invalid_request",
+        CHALLENGE_REQUIRED,
+        Some("xyz"),
+    );
+}
+
+#[test]
+fn public_client_with_s256_is_accepted() {
+    let query = spa_query(&[
+        ("code_challenge", CHALLENGE),
+        ("code_challenge_method", "S256"),
+    ]);
+    let pending = expect_consent(decide(&query));
+    assert_eq!(
+        pending.pkce(),
+        Some(&PkceChallenge {
+            challenge: CodeChallenge::new(CHALLENGE).unwrap(),
+            method: CodeChallengeMethod::S256,
+        })
+    );
+}
+
+#[test]
+fn plain_or_missing_method_redirects_invalid_request_by_default() {
+    for extra in [
+        vec![
+            ("code_challenge", CHALLENGE),
+            ("code_challenge_method", "plain"),
+        ],
+        vec![("code_challenge", CHALLENGE)],
+    ] {
+        // Public and confidential clients alike.
+        for query in [spa_query(&extra), web_query(&extra)] {
+            assert_redirected(
+                decide(&query),
+                REDIRECT,
+                AuthorizeError::UnsupportedCodeChallengeMethod,
+                "invalid_request",
+                METHOD_UNSUPPORTED,
+                Some("xyz"),
+            );
+        }
+    }
+}
+
+#[test]
+fn plain_or_missing_method_is_accepted_when_enabled() {
+    let lenient = config().with_pkce(PkcePolicy {
+        required_for: PkceRequirement::PublicClients,
+        allow_plain: true,
+    });
+    let verifier = "a".repeat(43);
+    for extra in [
+        vec![
+            ("code_challenge", verifier.as_str()),
+            ("code_challenge_method", "plain"),
+        ],
+        vec![("code_challenge", verifier.as_str())],
+    ] {
+        let pending = expect_consent(decide_with(&lenient, &spa_query(&extra)));
+        assert_eq!(
+            pending.pkce(),
+            Some(&PkceChallenge {
+                challenge: CodeChallenge::new(verifier.as_str()).unwrap(),
+                method: CodeChallengeMethod::Plain,
+            })
+        );
+    }
+    // S256 still works.
+    let pending = expect_consent(decide_with(
+        &lenient,
+        &spa_query(&[
+            ("code_challenge", CHALLENGE),
+            ("code_challenge_method", "S256"),
+        ]),
+    ));
+    assert_eq!(pending.pkce().unwrap().method, CodeChallengeMethod::S256);
+}
+
+#[test]
+fn unknown_code_challenge_method_redirects_invalid_request() {
+    for method in ["s256", "S512", "SHA256", "PLAIN"] {
+        let query = spa_query(&[
+            ("code_challenge", CHALLENGE),
+            ("code_challenge_method", method),
+        ]);
+        assert_redirected(
+            decide(&query),
+            REDIRECT,
+            AuthorizeError::UnsupportedCodeChallengeMethod,
+            "invalid_request",
+            METHOD_UNSUPPORTED,
+            Some("xyz"),
+        );
+    }
+    // A method without a challenge.
+    assert_redirected(
+        decide(&web_query(&[("code_challenge_method", "S256")])),
+        REDIRECT,
+        AuthorizeError::UnsupportedCodeChallengeMethod,
+        "invalid_request",
+        METHOD_UNSUPPORTED,
+        Some("xyz"),
+    );
+}
+
+#[test]
+fn malformed_code_challenge_redirects_invalid_request() {
+    let short = "a".repeat(42);
+    let long = "a".repeat(129);
+    let bad_char = format!("{}+", "a".repeat(42));
+    for challenge in [short.as_str(), long.as_str(), bad_char.as_str()] {
+        let query = spa_query(&[
+            ("code_challenge", challenge),
+            ("code_challenge_method", "S256"),
+        ]);
+        assert_redirected(
+            decide(&query),
+            REDIRECT,
+            AuthorizeError::MalformedCodeChallenge,
+            "invalid_request",
+            CHALLENGE_MALFORMED,
+            Some("xyz"),
+        );
+    }
+}
+
+#[test]
+fn confidential_client_may_omit_pkce_by_default() {
+    let pending = expect_consent(decide(&web_query(&[])));
+    assert_eq!(pending.pkce(), None);
+}
+
+#[test]
+fn pkce_required_for_all_clients_when_configured() {
+    let strict = config().with_pkce(PkcePolicy {
+        required_for: PkceRequirement::AllClients,
+        allow_plain: false,
+    });
+    assert_redirected(
+        decide_with(&strict, &web_query(&[])),
+        REDIRECT,
+        AuthorizeError::MissingCodeChallenge,
+        "invalid_request",
+        CHALLENGE_REQUIRED,
+        Some("xyz"),
+    );
+    let pending = expect_consent(decide_with(
+        &strict,
+        &web_query(&[
+            ("code_challenge", CHALLENGE),
+            ("code_challenge_method", "S256"),
+        ]),
+    ));
+    assert_eq!(pending.pkce().unwrap().method, CodeChallengeMethod::S256);
+}
+
+// ---------------------------------------------------------------------------
+// Success: approve and deny
+// ---------------------------------------------------------------------------
+
+fn spa_pending() -> PendingAuthorization {
+    expect_consent(decide(&spa_query(&[
+        ("scope", SCOPE),
+        ("code_challenge", CHALLENGE),
+        ("code_challenge_method", "S256"),
+    ])))
+}
+
+#[test]
+fn approve_redirects_with_code_state_and_iss() {
+    let pending = spa_pending();
+    assert_eq!(pending.client_id().as_str(), SPA);
+    assert_eq!(pending.state(), Some("xyz"));
+    let approval = pending
+        .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 1))
+        .unwrap();
+    let code = approval.code.expose_secret().to_owned();
+    assert_eq!(
+        location(&approval.response),
+        format!("{REDIRECT}?code={code}&state=xyz&iss={ISSUER_ENC}")
+    );
+    assert_eq!(
+        redirect_params(&approval.response, REDIRECT),
+        pairs(&[("code", &code), ("state", "xyz"), ("iss", ISSUER)])
+    );
+}
+
+#[test]
+fn approve_stores_only_the_code_digest_with_its_bindings() {
+    let pending = spa_pending();
+    let approval = pending
+        .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 1))
+        .unwrap();
+    let code = approval.code.expose_secret().to_owned();
+    let expected = CodeRecord {
+        code_hash: TokenHash::of(&code),
+        client_id: id(SPA),
+        redirect_uri: Some(uri(REDIRECT)),
+        scope: scope(SCOPE),
+        subject: subject(SUBJECT),
+        pkce: Some(PkceChallenge {
+            challenge: CodeChallenge::new(CHALLENGE).unwrap(),
+            method: CodeChallengeMethod::S256,
+        }),
+        issued_at: NOW,
+        expires_at: NOW + CODE_TTL,
+        state: CodeState::Unused,
+    };
+    assert_eq!(approval.effects, vec![Effect::StoreCode(expected.clone())]);
+    // The record, however rendered, never holds the code itself.
+    let json = serde_json::to_string(&expected).unwrap();
+    assert!(!json.contains(&code));
+    assert!(!format!("{expected:?}").contains(&code));
+
+    // And a store that applies the effect finds it by digest.
+    let mut store = MemoryStore::new();
+    store.apply(&approval.effects);
+    assert_eq!(store.code_record(&TokenHash::of(&code)), Some(&expected));
+}
+
+#[test]
+fn approve_code_has_at_least_128_bits_and_is_fresh() {
+    let a = spa_pending()
+        .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 1))
+        .unwrap();
+    let b = spa_pending()
+        .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 2))
+        .unwrap();
+    for code in [a.code.expose_secret(), b.code.expose_secret()] {
+        assert!(
+            code.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'),
+            "not base64url: {code}"
+        );
+        use base64::Engine as _;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(code)
+            .unwrap();
+        assert!(bytes.len() >= 16);
+    }
+    assert_ne!(a.code.expose_secret(), b.code.expose_secret());
+    // The code never shows in its Debug output.
+    assert_eq!(format!("{:?}", a.code), "AuthorizationCode(<redacted>)");
+}
+
+#[test]
+fn approval_debug_does_not_show_the_code() {
+    let approval = spa_pending()
+        .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 1))
+        .unwrap();
+    let code = approval.code.expose_secret().to_owned();
+    assert!(
+        !format!("{approval:?}").contains(&code),
+        "RFC-RULES Never: a code in a Debug output"
+    );
+}
+
+#[test]
+fn approve_with_the_redirect_uri_omitted_records_none() {
+    let query = form(&[
+        ("response_type", "code"),
+        ("client_id", SPA),
+        ("code_challenge", CHALLENGE),
+        ("code_challenge_method", "S256"),
+    ]);
+    let approval = expect_consent(decide(&query))
+        .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 1))
+        .unwrap();
+    let [Effect::StoreCode(record)] = approval.effects.as_slice() else {
+        panic!("effects {:?}", approval.effects);
+    };
+    assert_eq!(record.redirect_uri, None);
+    // No state was sent: none is echoed.
+    let params = redirect_params(&approval.response, REDIRECT);
+    assert_eq!(
+        params,
+        pairs(&[("code", approval.code.expose_secret()), ("iss", ISSUER)])
+    );
+}
+
+#[test]
+fn approve_without_pkce_records_none() {
+    let approval = expect_consent(decide(&web_query(&[])))
+        .approve(subject(SUBJECT), scope("read"), &config(), &ctx(NOW, 1))
+        .unwrap();
+    let [Effect::StoreCode(record)] = approval.effects.as_slice() else {
+        panic!("effects {:?}", approval.effects);
+    };
+    assert_eq!(record.pkce, None);
+    assert_eq!(record.client_id, id(WEB));
+    assert_eq!(record.scope, scope("read"));
+}
+
+#[test]
+fn approve_into_a_redirect_uri_with_a_query_keeps_it() {
+    let query = form(&[
+        ("response_type", "code"),
+        ("client_id", QUERY),
+        ("state", "xyz"),
+    ]);
+    let approval = expect_consent(decide(&query))
+        .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 1))
+        .unwrap();
+    let code = approval.code.expose_secret().to_owned();
+    assert_eq!(
+        location(&approval.response),
+        format!("{REDIRECT_QUERY}&code={code}&state=xyz&iss={ISSUER_ENC}")
+    );
+}
+
+#[test]
+fn approve_with_a_narrower_scope_records_it() {
+    let approval = spa_pending()
+        .approve(subject(SUBJECT), scope("read"), &config(), &ctx(NOW, 1))
+        .unwrap();
+    let [Effect::StoreCode(record)] = approval.effects.as_slice() else {
+        panic!("effects {:?}", approval.effects);
+    };
+    assert_eq!(record.scope, scope("read"));
+}
+
+#[test]
+fn approve_with_a_wider_scope_is_refused() {
+    let narrow = expect_consent(decide(&spa_query(&[
+        ("scope", "read"),
+        ("code_challenge", CHALLENGE),
+        ("code_challenge_method", "S256"),
+    ])));
+    for wider in ["read write", "write", "read admin"] {
+        assert_eq!(
+            narrow
+                .clone()
+                .approve(subject(SUBJECT), scope(wider), &config(), &ctx(NOW, 1))
+                .unwrap_err(),
+            ApprovalError::ScopeNotRequested
+        );
+    }
+}
+
+#[test]
+fn deny_redirects_access_denied() {
+    let pending = spa_pending();
+    let response = pending.deny(&config());
+    assert_eq!(
+        location(&response),
+        format!(
+            "{REDIRECT}?error=access_denied&error_description=the+resource+owner+denied+the+request&state=xyz&iss={ISSUER_ENC}"
+        )
+    );
+    assert_eq!(
+        redirect_params(&response, REDIRECT),
+        pairs(&[
+            ("error", "access_denied"),
+            ("error_description", "the resource owner denied the request"),
+            ("state", "xyz"),
+            ("iss", ISSUER),
+        ])
+    );
+}
+
+#[test]
+fn pending_authorization_survives_a_session_round_trip() {
+    let pending = spa_pending();
+    let json = serde_json::to_string(&pending).unwrap();
+    let back: PendingAuthorization = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, pending);
+}
+
+#[test]
+fn code_ttl_is_configurable_and_capped() {
+    let short = config().with_code_ttl(60);
+    let approval = spa_pending()
+        .approve(subject(SUBJECT), scope(SCOPE), &short, &ctx(NOW, 1))
+        .unwrap();
+    let [Effect::StoreCode(record)] = approval.effects.as_slice() else {
+        panic!();
+    };
+    assert_eq!(record.expires_at, NOW + 60);
+    let long = config().with_code_ttl(3_600);
+    let approval = spa_pending()
+        .approve(subject(SUBJECT), scope(SCOPE), &long, &ctx(NOW, 1))
+        .unwrap();
+    let [Effect::StoreCode(record)] = approval.effects.as_slice() else {
+        panic!();
+    };
+    assert_eq!(record.expires_at, NOW + CODE_TTL);
+}
+
+#[test]
+fn a_registered_uri_ending_in_a_separator_gets_no_extra_one() {
+    for (registered, joined) in [
+        ("https://app.example.com/cb?", "https://app.example.com/cb?"),
+        (
+            "https://app.example.com/cb?a=1&",
+            "https://app.example.com/cb?a=1&",
+        ),
+    ] {
+        let mut store = store();
+        store.add_client(
+            grant_engine::ClientRecord::confidential(id("sep"), "sep-secret")
+                .with_grant_types(&[grant_engine::GrantType::AuthorizationCode])
+                .with_scope(scope(SCOPE))
+                .with_redirect_uri(uri(registered)),
+        );
+        let query = form(&[
+            ("response_type", "code"),
+            ("client_id", "sep"),
+            ("state", "xyz"),
+        ]);
+        let approval = expect_consent(authorize(&mut store, &config(), &query))
+            .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 1))
+            .unwrap();
+        let code = approval.code.expose_secret().to_owned();
+        assert_eq!(
+            location(&approval.response),
+            format!("{joined}code={code}&state=xyz&iss={ISSUER_ENC}")
+        );
+    }
+}
+
+#[test]
+fn a_code_issued_for_the_implicit_redirect_uri_is_redeemable() {
+    // redirect_uri omitted at authorize (one registered): the token request
+    // may omit it or repeat the registered one, nothing else.
+    for (sent, status) in [(None, 200), (Some(REDIRECT), 200), (Some(REDIRECT_2), 400)] {
+        let mut store = store();
+        let query = form(&[
+            ("response_type", "code"),
+            ("client_id", SPA),
+            ("code_challenge", CHALLENGE),
+            ("code_challenge_method", "S256"),
+        ]);
+        let approval = expect_consent(authorize(&mut store, &config(), &query))
+            .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 1))
+            .unwrap();
+        store.apply(&approval.effects);
+        let mut body = vec![
+            ("grant_type", "authorization_code"),
+            ("code", approval.code.expose_secret()),
+            ("client_id", SPA),
+            ("code_verifier", VERIFIER),
+        ];
+        if let Some(sent) = sent {
+            body.push(("redirect_uri", sent));
+        }
+        let outcome = token_post(&mut store, &config(), None, &form(&body), ctx(NOW + 1, 2));
+        assert_eq!(outcome.response().status, status, "{sent:?}");
+    }
+}
