@@ -8,11 +8,12 @@
 use serde::Serialize;
 
 use crate::exchange::authenticate::authenticate;
-use crate::token_reference::{TokenReference, looks_like_jwt, parse_token_reference};
+use crate::jwt::{check_claims, decode_signed};
+use crate::token_reference::{TokenReference, parse_token_reference};
 use crate::{
     AccessTokenClaims, ClientAuthFailure, ClientId, ClientRecord, Config, FamilyId, HttpResponse,
     Lookup, Outcome, RefreshTokenRecord, RefreshTokenState, RequestParts, Scope, Subject,
-    TokenError, TokenHash, TokenId, verify_access_token,
+    TokenError, TokenHash, TokenId,
 };
 
 /// An introspection answer (RFC 7662 2.2). Inactive answers carry nothing
@@ -173,9 +174,11 @@ impl<'c> IntrospectionClientQuestion<'c> {
         let Some(token) = self.request.token else {
             return answer(Introspection::inactive());
         };
-        if looks_like_jwt(&token) {
-            return match verify_access_token(token.expose_secret(), self.config, self.now, 0) {
-                Ok(claims) if may_see(&caller, &claims.client_id) => {
+        // One of our JWTs (signature and issuer check out) is an access
+        // token; anything else may be a refresh token, whatever it contains.
+        if let Ok(claims) = decode_signed(token.expose_secret(), self.config) {
+            return match check_claims(&claims, self.config, self.now, 0) {
+                Ok(()) if may_see(&caller, &claims.client_id) => {
                     IntrospectionStep::NeedRevocationStatus(IntrospectionRevocationQuestion {
                         claims,
                     })

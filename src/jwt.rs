@@ -112,6 +112,18 @@ pub fn verify_access_token(
     leeway: u64,
 ) -> Result<AccessTokenClaims, JwtError> {
     let claims = decode_signed(token, config)?;
+    check_claims(&claims, config, now, leeway)?;
+    Ok(claims)
+}
+
+/// The audience and time checks of [`verify_access_token`], for claims
+/// that [`decode_signed`] already accepted.
+pub(crate) fn check_claims(
+    claims: &AccessTokenClaims,
+    config: &Config,
+    now: u64,
+    leeway: u64,
+) -> Result<(), JwtError> {
     if claims.aud != config.audience() {
         return Err(JwtError::WrongAudience);
     }
@@ -121,7 +133,7 @@ pub fn verify_access_token(
     if claims.iat > now.saturating_add(leeway) {
         return Err(JwtError::NotYetValid);
     }
-    Ok(claims)
+    Ok(())
 }
 
 /// Checks structure, header, signature and issuer, but not the time or the

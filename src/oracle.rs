@@ -112,6 +112,9 @@ pub struct Fixture {
     /// Scopes advertised in the metadata.
     #[serde(default)]
     pub scopes_supported: Scope,
+    /// The scope `GET /api/me` requires of a bearer token (default: none).
+    #[serde(default, skip_serializing_if = "Scope::is_empty")]
+    pub api_scope: Scope,
 }
 
 fn default_consent() -> FixtureConsent {
@@ -296,6 +299,7 @@ pub struct Oracle {
     requests: u64,
     consent: FixtureConsent,
     scopes_supported: Scope,
+    api_scope: Scope,
 }
 
 impl Oracle {
@@ -372,6 +376,7 @@ impl Oracle {
             requests: 0,
             consent: fixture.consent.clone(),
             scopes_supported: fixture.scopes_supported.clone(),
+            api_scope: fixture.api_scope.clone(),
         })
     }
 
@@ -498,7 +503,10 @@ impl Oracle {
     }
 
     fn api_me(&mut self, request: &RawRequest) -> HttpResponse {
-        let policy = BearerPolicy::default();
+        let policy = BearerPolicy {
+            required_scope: self.api_scope.clone(),
+            leeway: 0,
+        };
         let authorization = request.header_values("authorization");
         let result = if authorization.len() > 1 {
             Err(BearerError::InvalidRequest)

@@ -7,7 +7,7 @@
 
 use crate::exchange::authenticate::authenticate;
 use crate::jwt::decode_signed;
-use crate::token_reference::{TokenReference, looks_like_jwt, parse_token_reference};
+use crate::token_reference::{TokenReference, parse_token_reference};
 use crate::{
     ClientId, ClientRecord, Config, Effect, HttpResponse, Lookup, Outcome, RefreshTokenRecord,
     RefreshTokenState, RequestParts, TokenError, TokenHash,
@@ -78,15 +78,16 @@ impl<'c> RevocationClientQuestion<'c> {
         let Some(token) = self.request.token else {
             return revoked(Vec::new());
         };
-        if looks_like_jwt(&token) {
-            // Expired tokens still decode: revoking one is harmless.
-            return match decode_signed(token.expose_secret(), self.config) {
-                Ok(claims) if claims.client_id == client.client_id => {
-                    revoked(vec![Effect::RevokeAccessTokens {
-                        token_ids: vec![claims.jti],
-                    }])
-                }
-                _ => revoked(Vec::new()),
+        // One of our JWTs (signature and issuer check out, expired or not) is
+        // an access token; anything else may be a refresh token, whatever it
+        // contains.
+        if let Ok(claims) = decode_signed(token.expose_secret(), self.config) {
+            return if claims.client_id == client.client_id {
+                revoked(vec![Effect::RevokeAccessTokens {
+                    token_ids: vec![claims.jti],
+                }])
+            } else {
+                revoked(Vec::new())
             };
         }
         RevocationStep::NeedRefreshToken(RevocationRefreshQuestion {

@@ -58,9 +58,3 @@ pub fn parse_token_reference(
         token_type_hint,
     })
 }
-
-/// Our access tokens are JWTs (they contain dots); our refresh tokens are
-/// unpadded base64url (they never do). No lookup is needed to tell them apart.
-pub(crate) fn looks_like_jwt(token: &PresentedToken) -> bool {
-    token.expose_secret().contains('.')
-}
