@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::syntax::{InvalidValue, check_vschars};
 
 /// A client identifier: `1*VSCHAR` (RFC 6749 A.1). Not a secret.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(try_from = "String")]
 pub struct ClientId(String);
 
 impl ClientId {
@@ -28,6 +28,13 @@ impl ClientId {
 impl fmt::Display for ClientId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// Written as its string form, without an intermediate copy.
+impl Serialize for ClientId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
     }
 }
 

@@ -36,9 +36,28 @@ pub struct AccessTokenClaims {
     pub fam: Option<FamilyId>,
 }
 
+/// The claims as minting writes them: borrowed from the grant, in the same
+/// order as [`AccessTokenClaims`] (which is what verification reads back).
+#[derive(Serialize)]
+pub(crate) struct MintClaims<'a> {
+    pub(crate) iss: &'a str,
+    pub(crate) sub: &'a str,
+    pub(crate) aud: &'a str,
+    pub(crate) exp: u64,
+    pub(crate) iat: u64,
+    pub(crate) jti: &'a str,
+    pub(crate) client_id: &'a str,
+    pub(crate) scope: &'a Scope,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) fam: Option<&'a str>,
+}
+
 /// Signs `claims` with `key`: `base64url(header).base64url(claims).base64url(mac)`.
-pub(crate) fn mint_access_token(key: &HmacKey, claims: &AccessTokenClaims) -> AccessToken {
-    let payload = serde_json::to_vec(claims).unwrap_or_default();
+pub(crate) fn mint_access_token(key: &HmacKey, claims: &MintClaims<'_>) -> AccessToken {
+    let mut payload = Vec::with_capacity(256);
+    if serde_json::to_writer(&mut payload, claims).is_err() {
+        payload.clear();
+    }
     let mut token = String::with_capacity(key.header_b64().len() + payload.len() * 4 / 3 + 48);
     token.push_str(key.header_b64());
     token.push('.');

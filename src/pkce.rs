@@ -62,8 +62,8 @@ impl fmt::Display for CodeChallengeMethod {
 }
 
 /// A `code_challenge` (RFC 7636 4.2): 43 to 128 unreserved characters.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(try_from = "String")]
 pub struct CodeChallenge(String);
 
 impl CodeChallenge {
@@ -90,8 +90,13 @@ impl CodeChallenge {
     pub fn is_answered_by(&self, verifier: &CodeVerifier, method: CodeChallengeMethod) -> bool {
         match method {
             CodeChallengeMethod::S256 => {
-                let expected = CodeChallenge::s256(verifier);
-                expected.0.as_bytes().ct_eq(self.0.as_bytes()).into()
+                // 32 bytes are 43 unpadded base64url characters; no allocation.
+                let digest = Sha256::digest(verifier.expose_secret().as_bytes());
+                let mut expected = [0u8; 43];
+                match URL_SAFE_NO_PAD.encode_slice(digest, &mut expected) {
+                    Ok(43) => expected.ct_eq(self.0.as_bytes()).into(),
+                    _ => false,
+                }
             }
             CodeChallengeMethod::Plain => verifier
                 .expose_secret()
@@ -99,6 +104,13 @@ impl CodeChallenge {
                 .ct_eq(self.0.as_bytes())
                 .into(),
         }
+    }
+}
+
+/// Written as its string form, without an intermediate copy.
+impl Serialize for CodeChallenge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
     }
 }
 

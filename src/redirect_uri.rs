@@ -11,8 +11,8 @@ use crate::syntax::InvalidValue;
 ///
 /// Only the shape that matters for exact matching is checked: a scheme, no
 /// fragment, and no characters outside `%x21-7E` (so no spaces or controls).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(try_from = "String")]
 pub struct RedirectUri(String);
 
 impl RedirectUri {
@@ -47,6 +47,13 @@ impl RedirectUri {
 impl fmt::Display for RedirectUri {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// Written as its string form, without an intermediate copy.
+impl Serialize for RedirectUri {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
     }
 }
 

@@ -16,8 +16,8 @@ use crate::syntax::{InvalidValue, is_nqchar};
 /// assert!(Scope::parse("read").unwrap().is_subset_of(&s));
 /// assert!(Scope::parse("read  write").is_err()); // two spaces
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+#[serde(try_from = "String")]
 pub struct Scope(Vec<String>);
 
 impl Scope {
@@ -91,6 +91,13 @@ impl fmt::Display for Scope {
             first = false;
         }
         Ok(())
+    }
+}
+
+/// Written as its string form, without an intermediate copy.
+impl Serialize for Scope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 

@@ -26,7 +26,7 @@ struct Body<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     refresh_token: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    scope: Option<String>,
+    scope: Option<&'a Scope>,
 }
 
 impl TokenResponse {
@@ -39,8 +39,12 @@ impl TokenResponse {
             token_type: "Bearer",
             expires_in: self.expires_in,
             refresh_token: self.refresh_token.as_ref().map(RefreshToken::expose_secret),
-            scope: (!self.scope.is_empty()).then(|| self.scope.to_string()),
+            scope: (!self.scope.is_empty()).then_some(&self.scope),
         };
-        HttpResponse::no_store_json(200, serde_json::to_vec(&body).unwrap_or_default())
+        let mut json = Vec::with_capacity(self.access_token.expose_secret().len() + 160);
+        if serde_json::to_writer(&mut json, &body).is_err() {
+            json.clear();
+        }
+        HttpResponse::no_store_json(200, json)
     }
 }

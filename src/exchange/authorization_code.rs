@@ -56,7 +56,7 @@ pub(super) fn redeem<'c>(
 
     let (access_token, jti) = exchange.access_token(
         &client.client_id,
-        code.subject.clone(),
+        code.subject.as_str(),
         &code.scope,
         Some(&family),
     );

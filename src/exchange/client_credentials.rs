@@ -2,7 +2,7 @@
 
 use super::{Exchange, Step};
 use crate::token_request::ClientCredentialsRequest;
-use crate::{ClientRecord, InvalidScope, Subject, TokenError, TokenResponse};
+use crate::{ClientRecord, InvalidScope, TokenError, TokenResponse};
 
 /// Issues an access token (and no refresh token, RFC 6749 4.4.3) to an
 /// authenticated confidential client.
@@ -19,7 +19,8 @@ pub(super) fn grant<'c>(
         Some(scope) if scope.is_subset_of(&client.scope) => scope,
         Some(_) => return exchange.fail(TokenError::InvalidScope(InvalidScope::NotAllowed)),
     };
-    let subject = Subject::from_trusted(client.client_id.as_str().to_owned());
+    // The client acts on its own behalf: it is the subject.
+    let subject = client.client_id.as_str();
     let (access_token, _) = exchange.access_token(&client.client_id, subject, &scope, None);
     let expires_in = exchange.config.access_token_ttl();
     exchange.succeed(TokenResponse {

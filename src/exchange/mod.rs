@@ -15,11 +15,11 @@ mod refresh_token;
 use core::fmt;
 
 use crate::context::IdSource;
-use crate::jwt::{AccessTokenClaims, mint_access_token};
+use crate::jwt::{MintClaims, mint_access_token};
 use crate::token_request::{AuthorizationCodeRequest, RefreshTokenRequest};
 use crate::{
     AccessToken, ClientId, ClientRecord, CodeRecord, Config, Context, Effect, FamilyId,
-    HttpResponse, RefreshTokenRecord, RequestParts, Scope, Subject, TokenError, TokenHash, TokenId,
+    HttpResponse, RefreshTokenRecord, RequestParts, Scope, TokenError, TokenHash, TokenId,
     TokenRequest, TokenResponse, parse_token_request_with,
 };
 
@@ -165,21 +165,21 @@ impl<'c> Exchange<'c> {
     fn access_token(
         &mut self,
         client_id: &ClientId,
-        subject: Subject,
+        subject: &str,
         scope: &Scope,
         family: Option<&FamilyId>,
     ) -> (AccessToken, TokenId) {
         let jti = TokenId::from_trusted(self.ids.next_id(b"jti"));
-        let claims = AccessTokenClaims {
-            iss: self.config.issuer().to_owned(),
+        let claims = MintClaims {
+            iss: self.config.issuer(),
             sub: subject,
-            aud: self.config.audience().to_owned(),
+            aud: self.config.audience(),
             exp: self.now.saturating_add(self.config.access_token_ttl()),
             iat: self.now,
-            jti: jti.clone(),
-            client_id: client_id.clone(),
-            scope: scope.clone(),
-            fam: family.cloned(),
+            jti: jti.as_str(),
+            client_id: client_id.as_str(),
+            scope,
+            fam: family.map(FamilyId::as_str),
         };
         (
             mint_access_token(self.config.keys().signing_key(), &claims),

@@ -167,7 +167,7 @@ fn issue<'c>(
 ) -> Step<'c> {
     let (access_token, _) = exchange.access_token(
         &client.client_id,
-        record.subject.clone(),
+        record.subject.as_str(),
         &scope,
         Some(&record.family),
     );
