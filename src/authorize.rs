@@ -193,6 +193,7 @@ pub struct AuthorizationRequest {
     code_challenge: Option<String>,
     code_challenge_method: Option<String>,
     repeated: Option<Param>,
+    state_repeated: bool,
 }
 
 const AUTHORIZE_PARAMS: ParamSet = ParamSet::of(&[
@@ -249,6 +250,7 @@ pub fn parse_authorization_request(
         code_challenge: take(Param::CodeChallenge),
         code_challenge_method: take(Param::CodeChallengeMethod),
         repeated: form.first_repeated(AUTHORIZE_PARAMS),
+        state_repeated: form.first_repeated(ParamSet::of(&[Param::State])).is_some(),
     })
 }
 
@@ -291,7 +293,7 @@ impl AuthorizationRequest {
         };
         // From here on every error is redirected. `state` is echoed only if
         // it is well-formed and was sent once.
-        let state_ok = self.repeated != Some(Param::State)
+        let state_ok = !self.state_repeated
             && self
                 .state
                 .as_deref()

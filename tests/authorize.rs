@@ -539,6 +539,16 @@ fn other_parameter_repeated_redirects_invalid_request() {
         REPEATED,
         None,
     );
+    // Also when another repeated parameter is the one reported (found by
+    // the authorize_request fuzz target).
+    assert_redirected(
+        decide(&format!("{base}&state=abc&scope=read&scope=read")),
+        REDIRECT,
+        AuthorizeError::RepeatedParameter(Param::Scope),
+        "invalid_request",
+        REPEATED,
+        None,
+    );
     // Unknown parameters, even repeated, are ignored.
     let pending = expect_consent(decide(&format!("{base}&foo=1&foo=2")));
     assert_eq!(pending.state(), Some("xyz"));
