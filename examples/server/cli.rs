@@ -1,0 +1,133 @@
+//! Command-line options, parsed by hand (no argument-parser dependency).
+
+use std::ffi::OsString;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The usage text printed by `--help` and after a bad argument.
+pub const USAGE: &str = "\
+usage: server [--listen ADDR] [--db PATH] [--hs256-secret SECRET] [--issuer URL]
+              [--refresh-grace SECONDS] [--bench-routes]
+
+  --listen ADDR            address to listen on (default 127.0.0.1:8080)
+  --db PATH                SQLite database file (default: in memory, lost on exit)
+  --hs256-secret SECRET    JWT signing secret, at least 32 bytes
+                           (default: 32 random bytes per start, never printed)
+  --issuer URL             issuer and audience (default: http:// + the listen address)
+  --refresh-grace SECONDS  refresh-token grace period (default 0)
+  --bench-routes           also serve the benchmark route /bench/constant
+";
+
+/// What the server was asked to do.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Where to listen; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// The database file, or `None` for an in-memory database.
+    pub db: Option<PathBuf>,
+    /// The HS256 secret, or `None` for random bytes from the OS.
+    pub hs256_secret: Option<Vec<u8>>,
+    /// The issuer (and audience), or `None` for `http://` + the bound address.
+    pub issuer: Option<String>,
+    /// The refresh-token grace period in seconds.
+    pub refresh_grace: u64,
+    /// Whether to serve `/bench/constant`.
+    pub bench_routes: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            db: None,
+            hs256_secret: None,
+            issuer: None,
+            refresh_grace: 0,
+            bench_routes: false,
+        }
+    }
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("listen", &self.listen)
+            .field("db", &self.db)
+            .field(
+                "hs256_secret",
+                &self.hs256_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("issuer", &self.issuer)
+            .field("refresh_grace", &self.refresh_grace)
+            .field("bench_routes", &self.bench_routes)
+            .finish()
+    }
+}
+
+/// The outcome of parsing the command line.
+#[derive(Debug)]
+pub enum Command {
+    /// Serve with these options.
+    Serve(Options),
+    /// Print [`USAGE`] and exit successfully.
+    Help,
+}
+
+/// Parses the arguments after the program name. Each option takes its value
+/// as the next argument or after `=` (`--listen=127.0.0.1:0`).
+pub fn parse<I, A>(args: I) -> Result<Command, String>
+where
+    I: IntoIterator<Item = A>,
+    A: Into<OsString>,
+{
+    let mut options = Options::default();
+    let mut args = args.into_iter().map(Into::into);
+    while let Some(arg) = args.next() {
+        let arg = arg
+            .into_string()
+            .map_err(|_| String::from("arguments must be UTF-8"))?;
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => (name.to_owned(), Some(value.into())),
+            _ => (arg, None),
+        };
+        let mut value = |what: &str| -> Result<String, String> {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs {what}"))?
+                .into_string()
+                .map_err(|_| format!("the value of {name} must be UTF-8"))
+        };
+        match name.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--listen" => {
+                let text = value("an address such as 127.0.0.1:8080")?;
+                options.listen = text
+                    .parse()
+                    .map_err(|_| format!("--listen: {text:?} is not an IP address and port"))?;
+            }
+            "--db" => options.db = Some(PathBuf::from(value("a file path")?)),
+            "--hs256-secret" => {
+                let secret = value("a secret")?;
+                if secret.len() < 32 {
+                    return Err(String::from(
+                        "--hs256-secret must be at least 32 bytes (RFC 7518 3.2)",
+                    ));
+                }
+                options.hs256_secret = Some(secret.into_bytes());
+            }
+            "--issuer" => options.issuer = Some(value("a URL")?),
+            "--refresh-grace" => {
+                let text = value("a number of seconds")?;
+                options.refresh_grace = text
+                    .parse()
+                    .map_err(|_| format!("--refresh-grace: {text:?} is not a number of seconds"))?;
+            }
+            "--bench-routes" if inline.is_none() => options.bench_routes = true,
+            // A stray value is not echoed: it might be a secret.
+            other if other.starts_with('-') => return Err(format!("unknown option {other:?}")),
+            _ => return Err(String::from("unexpected argument (options start with --)")),
+        }
+    }
+    Ok(Command::Serve(options))
+}
