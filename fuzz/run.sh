@@ -37,12 +37,16 @@ fuzz_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$fuzz_dir/.."
 
 # Inputs longer than this are never generated: past the 4 KiB Basic limit and
-# well past a useful token request (the 16 KiB body limit is pinned by tests).
-declare -A max_len=([token_request]=4096 [basic_credentials]=8192 [scope]=1024)
+# well past a useful token request (the 16 KiB body limit is pinned by tests);
+# a query past the 32-parameter limit; a bearer header past the 8 KiB token
+# limit; an engine input as long as most conformance vectors (the few larger
+# ones, huge-body 413 vectors, are truncated and rejected by the target).
+declare -A max_len=([token_request]=4096 [basic_credentials]=8192 [scope]=1024
+    [authorize_request]=4096 [bearer]=9216 [engine]=8192)
 if [[ $# -gt 0 ]]; then
     targets=("$@")
 else
-    targets=(token_request basic_credentials scope)
+    targets=(token_request basic_credentials scope authorize_request bearer engine)
 fi
 for target in "${targets[@]}"; do
     [[ -n ${max_len[$target]:-} ]] || {

@@ -10,23 +10,52 @@ use std::fs;
 use std::panic;
 use std::path::{Path, PathBuf};
 
+#[path = "../fuzz/common/authorize_request.rs"]
+mod authorize_request;
 #[path = "../fuzz/common/basic_credentials.rs"]
 mod basic_credentials;
+#[path = "../fuzz/common/bearer.rs"]
+mod bearer;
+#[cfg(feature = "oracle")]
+#[path = "../fuzz/common/engine.rs"]
+mod engine;
 #[path = "../fuzz/common/scope.rs"]
 mod scope;
+/// Helpers of the authorize_request, bearer and engine checks (they use
+/// `crate::support`).
+#[path = "../fuzz/common/support.rs"]
+mod support;
 #[path = "../fuzz/common/token_request.rs"]
 mod token_request;
 
 /// One fuzz target's assertions: panics on a failure.
 type Check = fn(&[u8]);
 
-/// The fuzz targets, by directory name, with their assertions.
-const TARGETS: [(&str, Check); 3] = [
+/// The fuzz targets, by directory name, with their assertions. `engine`
+/// needs the `oracle` feature (`cargo test --all-features`).
+const TARGETS: &[(&str, Check)] = &[
     ("token_request", token_request::check),
     ("basic_credentials", basic_credentials::check),
     ("scope", |data| {
         scope::check(data);
     }),
+    ("authorize_request", authorize_request::check),
+    ("bearer", bearer::check),
+    #[cfg(feature = "oracle")]
+    ("engine", |data| {
+        engine::check(data);
+    }),
+];
+
+/// Every fuzz target's directory name, whether or not it is replayed in
+/// this build.
+const ALL_TARGETS: [&str; 6] = [
+    "token_request",
+    "basic_credentials",
+    "scope",
+    "authorize_request",
+    "bearer",
+    "engine",
 ];
 
 fn fuzz_dir(kind: &str) -> PathBuf {
@@ -106,6 +135,22 @@ fn scope_corpus() {
     replay("scope");
 }
 
+#[test]
+fn authorize_request_corpus() {
+    replay("authorize_request");
+}
+
+#[test]
+fn bearer_corpus() {
+    replay("bearer");
+}
+
+#[cfg(feature = "oracle")]
+#[test]
+fn engine_corpus() {
+    replay("engine");
+}
+
 /// A directory for a target this test does not know would be silently skipped.
 #[test]
 fn every_directory_is_a_known_target() {
@@ -120,7 +165,7 @@ fn every_directory_is_a_known_target() {
             }
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             assert!(
-                TARGETS.iter().any(|(target, _)| *target == name),
+                ALL_TARGETS.contains(&name),
                 "fuzz/{kind}/{name}/ is not a fuzz target replayed here"
             );
         }
@@ -145,4 +190,75 @@ fn seeds_decode_to_the_sample_requests() {
         assert_eq!(request.grant_type(), grant_type, "{seed}");
         assert_eq!(request.client().client_id().as_str(), "your_client_id");
     }
+}
+
+/// Every conformance vector has its engine seed (`gen_corpus.py` was run
+/// after the vectors last changed).
+#[test]
+fn every_vector_has_an_engine_seed() {
+    let vectors = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    let mut missing = Vec::new();
+    for path in files(&vectors) {
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let seed = fuzz_dir("corpus")
+            .join("engine")
+            .join(format!("seed-vector-{stem}"));
+        let expected = [b"V".as_slice(), &fs::read(&path).expect("a vector")].concat();
+        if fs::read(&seed).ok().as_ref() != Some(&expected) {
+            missing.push(stem.to_owned());
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "run python3 fuzz/gen_corpus.py: no or stale engine seed for {missing:?}"
+    );
+}
+
+/// The structured engine seeds decode as `gen_corpus.py` meant (it writes
+/// the `arbitrary` encoding by hand): each gives the statuses it says.
+#[cfg(feature = "oracle")]
+#[test]
+fn engine_seeds_decode_as_meant() {
+    for (seed, statuses) in [
+        ("code_refresh_bearer_revoke", &[200, 200, 200, 200][..]),
+        ("pkce_code_reuse", &[200, 400]),
+        ("client_credentials_introspect", &[200, 200]),
+        ("authorize_then_redeem", &[302, 200]),
+        ("refresh_reuse", &[200, 400, 400]),
+        ("refresh_grace", &[200, 200]),
+        ("metadata_and_free", &[200, 405]),
+    ] {
+        let path = fuzz_dir("corpus")
+            .join("engine")
+            .join(format!("seed-struct_{seed}"));
+        let data = fs::read(&path).expect("the seed exists");
+        let exchanges = engine::run(&data).expect("a structured input runs");
+        let got: Vec<u16> = exchanges.iter().map(|e| e.status).collect();
+        assert_eq!(got, statuses, "{seed}");
+    }
+    // The introspection answers active; the grace replay returns the same
+    // successor.
+    let run = |seed: &str| {
+        let path = fuzz_dir("corpus")
+            .join("engine")
+            .join(format!("seed-struct_{seed}"));
+        engine::run(&fs::read(path).expect("the seed exists")).expect("it runs")
+    };
+    let introspected = run("client_credentials_introspect");
+    let body = String::from_utf8_lossy(&introspected[1].response).into_owned();
+    assert!(body.contains(r#""active":true"#), "{body}");
+    let grace = run("refresh_grace");
+    let refresh_token = |e: &engine::Exchange| {
+        let text = String::from_utf8_lossy(&e.response).into_owned();
+        let json = text.split_once("\r\n\r\n").expect("a body").1.to_owned();
+        let value: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        value["refresh_token"]
+            .as_str()
+            .expect("a refresh token")
+            .to_owned()
+    };
+    assert_eq!(refresh_token(&grace[0]), refresh_token(&grace[1]));
 }
