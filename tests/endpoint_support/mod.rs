@@ -8,7 +8,7 @@
 #![allow(dead_code)] // Each test crate uses its own part of the fixtures.
 
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use grant_engine::{
     AccessTokenClaims, Approval, AuthorizeDecision, BearerError, BearerPolicy, ClientId,
     ClientRecord, CodeChallenge, CodeVerifier, Config, Context, Entropy, GrantType, HmacKey,
@@ -172,35 +172,10 @@ pub fn challenge_of(verifier: &str) -> String {
         .to_owned()
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters.
-pub fn enc(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-/// A query or form body from name/value pairs, each value percent-encoded.
-pub fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(name, value)| format!("{name}={}", enc(value)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// `Basic base64(urlencode(id):urlencode(secret))` (RFC 6749 2.3.1).
-pub fn basic(client_id: &str, secret: &str) -> String {
-    format!(
-        "Basic {}",
-        STANDARD.encode(format!("{}:{}", enc(client_id), enc(secret)))
-    )
-}
+#[path = "../wire_support.rs"]
+mod wire_support;
+#[allow(unused_imports)] // Each test crate uses some of them.
+pub use wire_support::{basic, enc, form};
 
 /// Strict `application/x-www-form-urlencoded` decoding, written
 /// independently of the crate: `+` is a space, `%XX` a byte, anything else

@@ -7,7 +7,6 @@
 #![allow(dead_code)] // Each test crate uses its own part of the fixtures.
 
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use grant_engine::{
     AccessTokenClaims, ClientId, ClientRecord, CodeChallenge, CodeChallengeMethod, CodeRecord,
     CodeState, Config, Context, Effect, Entropy, GrantType, HmacKey, HttpResponse, KeyRing,
@@ -174,35 +173,10 @@ pub fn with_s256(mut code: CodeRecord, challenge: &str) -> CodeRecord {
 // Requests
 // ---------------------------------------------------------------------------
 
-/// Percent-encodes everything but RFC 3986 unreserved characters.
-pub fn enc(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-/// A form body from name/value pairs, each value percent-encoded.
-pub fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(name, value)| format!("{name}={}", enc(value)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// `Basic base64(urlencode(id):urlencode(secret))` (RFC 6749 2.3.1).
-pub fn basic(client_id: &str, secret: &str) -> String {
-    format!(
-        "Basic {}",
-        STANDARD.encode(format!("{}:{}", enc(client_id), enc(secret)))
-    )
-}
+#[path = "../wire_support.rs"]
+mod wire_support;
+#[allow(unused_imports)] // Each test crate uses some of them.
+pub use wire_support::{basic, enc, form};
 
 /// POSTs `body` to the token endpoint of `store`, which applies the effects.
 pub fn post(store: &mut MemoryStore, config: &Config, body: &str, ctx: Context) -> Outcome {
