@@ -26,14 +26,9 @@ impl Scope {
     /// An empty string is refused: an omitted scope is `Option::None`, and the
     /// empty set is [`Scope::default`].
     pub fn parse(value: &str) -> Result<Scope, InvalidValue> {
-        let mut tokens = Vec::new();
-        for token in value.split(' ') {
-            if token.is_empty() || !token.bytes().all(is_nqchar) {
-                return Err(InvalidValue { what: "scope" });
-            }
-            tokens.push(token.to_owned());
-        }
-        Ok(Scope::from_sorted(tokens))
+        // Splitting on single spaces yields an empty token for every
+        // leading, trailing or doubled space, which `from_tokens` refuses.
+        Scope::from_tokens(value.split(' '))
     }
 
     /// The set of `tokens`, each checked against the scope-token grammar.
