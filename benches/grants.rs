@@ -1,8 +1,8 @@
 //! The three grants end to end against their floor.
 //!
 //! `grant/*` runs the whole token endpoint, from request bytes to the
-//! `HttpResponse`, through `token_endpoint` and `drive` against a
-//! `MemoryStore`. Where an exchange consumes state (codes are single-use,
+//! `HttpResponse` with the effects applied, through `Exchange::parse` and
+//! `drive` against a `MemoryStore`. Where an exchange consumes state (codes are single-use,
 //! refresh tokens rotate) each iteration gets a fresh clone of a prepared
 //! store, made and dropped outside the timing by `iter_batched`.
 //!
@@ -21,11 +21,12 @@ use std::hint::black_box;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use grant_engine::store::{CodeState, PkceChallenge, RefreshTokenState};
+use grant_engine::values::{CodeChallenge, CodeChallengeMethod, CodeVerifier, FamilyId};
 use grant_engine::{
-    ClientId, ClientRecord, CodeChallenge, CodeChallengeMethod, CodeRecord, CodeState,
-    CodeVerifier, Config, Context, Entropy, FamilyId, GrantType, HmacKey, HttpResponse, KeyRing,
-    MemoryStore, Outcome, PkceChallenge, RedirectUri, RefreshTokenRecord, RefreshTokenState,
-    RequestParts, Scope, Subject, TokenHash, drive, token_endpoint,
+    Call, ClientId, ClientRecord, CodeRecord, Config, Entropy, Exchange, GrantType, HmacKey,
+    HttpResponse, KeyRing, MemoryStore, Outcome, RedirectUri, RefreshTokenRecord, RequestParts,
+    Scope, Subject, TokenHash, drive,
 };
 use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
@@ -127,7 +128,7 @@ fn fixture() -> Fixture {
     // its tokens give the floor values of the same lengths.
     let ac = Issued::of(run(&config, &mut store.clone(), AC_BODY).response());
     let rt = Issued::of(run(&config, &mut store.clone(), RT_BODY).response());
-    run(&config, &mut store.clone(), CC_BODY);
+    let _ = run(&config, &mut store.clone(), CC_BODY); // `run` asserts the 200
     assert_eq!(rt.claim("fam"), family.as_str());
     Fixture {
         config,
@@ -139,27 +140,30 @@ fn fixture() -> Fixture {
     }
 }
 
-fn context() -> Context {
-    Context::new(NOW, Entropy::from_bytes(ENTROPY))
+fn context() -> Call {
+    Call::new(NOW, Entropy::from_bytes(ENTROPY))
 }
 
 /// One exchange, checked to succeed.
-fn run(config: &Config, store: &mut MemoryStore, body: &[u8]) -> Outcome {
+fn run(config: &Config, store: &mut MemoryStore, body: &[u8]) -> Outcome<Exchange> {
     let outcome = exchange(config, store, body, context());
     let response = outcome.response();
     assert_eq!(response.status, 200, "{}", response.body_str());
     outcome
 }
 
-/// What `grant/*` times: request bytes to outcome (response and effects).
+/// What `grant/*` times: request bytes to outcome (response and effects,
+/// applied to the store).
 /// Never inlined, so that a profiler sees one call per iteration.
 #[inline(never)]
-fn exchange(config: &Config, store: &mut MemoryStore, body: &[u8], ctx: Context) -> Outcome {
-    let step = token_endpoint(&RequestParts::form_post(body), config, ctx);
-    match drive(step, store) {
-        Ok(outcome) => outcome,
-        Err(never) => match never {},
-    }
+fn exchange(
+    config: &Config,
+    store: &mut MemoryStore,
+    body: &[u8],
+    call: Call,
+) -> Outcome<Exchange> {
+    let request = Exchange::parse(&RequestParts::form_post(body), config);
+    drive(store, config, call, request).expect("the memory store applies it")
 }
 
 fn json_str(response: &HttpResponse, field: &str) -> String {

@@ -18,11 +18,12 @@
 
 use std::hint::black_box;
 
+use grant_engine::store::{CodeState, PkceChallenge, RefreshTokenState};
+use grant_engine::values::{CodeChallenge, CodeChallengeMethod, CodeVerifier, FamilyId};
 use grant_engine::{
-    ClientId, ClientRecord, CodeChallenge, CodeChallengeMethod, CodeRecord, CodeState,
-    CodeVerifier, Config, Context, Entropy, FamilyId, GrantType, HmacKey, KeyRing, MemoryStore,
-    Outcome, PkceChallenge, RedirectUri, RefreshTokenRecord, RefreshTokenState, RequestParts,
-    Scope, Subject, TokenHash, drive, token_endpoint,
+    Call, ClientId, ClientRecord, CodeRecord, Config, Entropy, Exchange, GrantType, HmacKey,
+    KeyRing, MemoryStore, Outcome, RedirectUri, RefreshTokenRecord, RequestParts, Scope, Subject,
+    TokenHash, drive,
 };
 
 const NOW: u64 = 1_800_000_000;
@@ -95,17 +96,10 @@ fn store() -> MemoryStore {
 
 /// The counted work: one request through the token endpoint, effects applied.
 #[inline(never)]
-fn request(config: &Config, store: &mut MemoryStore, body: &[u8]) -> Outcome {
-    let ctx = Context::new(NOW, Entropy::from_bytes([1; 32]));
-    let outcome = match drive(
-        token_endpoint(&RequestParts::form_post(body), config, ctx),
-        store,
-    ) {
-        Ok(outcome) => outcome,
-        Err(never) => match never {},
-    };
-    store.apply(outcome.effects());
-    outcome
+fn request(config: &Config, store: &mut MemoryStore, body: &[u8]) -> Outcome<Exchange> {
+    let call = Call::new(NOW, Entropy::from_bytes([1; 32]));
+    let request = Exchange::parse(&RequestParts::form_post(body), config);
+    drive(store, config, call, request).expect("the memory store applies it")
 }
 
 fn main() {

@@ -12,7 +12,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use grant_engine::{RequestParts, TokenRequest, parse_token_request};
+use grant_engine::RequestParts;
+use grant_engine::parse::{TokenRequest, parse_token_request};
 use serde::Deserialize;
 
 /// The seed bodies, one per grant type, as `(bench id, body)`.

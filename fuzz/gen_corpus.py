@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Writes the seed corpus in fuzz/corpus/<target>/ (run from anywhere).
 
-The token_request input format is described in fuzz/common/token_request.rs:
-a flags byte, the length-prefixed fields the flags ask for (method,
-Content-Type, Authorization), then the body. basic_credentials, scope and
-authorize_request take their input as is. bearer (fuzz/common/bearer.rs)
-takes a raw header, or 0x00 and a structured case. engine
-(fuzz/common/engine.rs) takes 'V' and a conformance vector (one seed per
-tests/vectors/*.json, read when this script runs), or an `arbitrary`
-encoding of its input grammar, which the helpers below write.
+The checks and input formats live in testkit/src/fuzz/ (the
+grant_engine_testkit::fuzz modules). The token_request input format is
+described in testkit/src/fuzz/token_request.rs: a flags byte, the
+length-prefixed fields the flags ask for (method, Content-Type,
+Authorization), then the body. basic_credentials, scope and
+authorize_request take their input as is. bearer
+(testkit/src/fuzz/bearer.rs) takes a raw header, or 0x00 and a structured
+case. engine (testkit/src/fuzz/engine/) takes 'V' and a conformance vector
+(one seed per tests/vectors/*.json, read when this script runs), or an
+`arbitrary` encoding of its input grammar (testkit/src/fuzz/engine/grammar.rs),
+which the helpers below write.
 """
 import base64
 import hashlib
@@ -105,7 +108,7 @@ SEEDS = {
 
 
 # --- authorize_request: the query of GET /oauth/authorize -------------------
-# The clients are fixed in fuzz/common/authorize_request.rs.
+# The clients are fixed in testkit/src/fuzz/authorize_request.rs.
 
 CHALLENGE = b"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"  # S256 of VERIFIER
 
@@ -143,7 +146,7 @@ SEEDS["authorize_request"] = {
 }
 
 # --- bearer: a raw Authorization header, or 0x00 and a structured case ------
-# fuzz/common/bearer.rs mints with kid k1 = 32 bytes of 7 at MINTED_AT and
+# testkit/src/fuzz/bearer.rs mints with kid k1 = 32 bytes of 7 at MINTED_AT and
 # checks raw headers at MINTED_AT + 60, so a token signed the same way here
 # is valid in raw mode.
 
@@ -211,8 +214,9 @@ SEEDS["bearer"] = {
 # a bool is a byte (low bit), Option a bool then the value, Vec a "more"
 # bool before each element and a false after the last, an enum variant a
 # u32 x with (x * variants) >> 32 == index, then its fields. Field order and
-# variant order follow fuzz/common/engine.rs; tests/fuzz_corpus.rs checks
-# that the named seeds below still mean what they say.
+# variant order follow testkit/src/fuzz/engine/grammar.rs;
+# testkit/tests/fuzz_corpus.rs checks that the named seeds below still mean
+# what they say.
 
 
 def u8(v):

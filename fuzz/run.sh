@@ -8,7 +8,9 @@
 # flag). Each target starts from a temporary copy of fuzz/corpus/<target>/, so
 # the committed corpus never grows, plus the fixed reproducers in
 # fuzz/regressions/<target>/ (the open-* ones, bugs not fixed yet, would stop
-# the run at once; `cargo test --test fuzz_corpus` checks them). A crash
+# the run at once; `cargo test -p grant-engine-testkit --test fuzz_corpus`
+# checks them). The checks themselves are grant_engine_testkit::fuzz
+# (testkit/src/fuzz/); the targets only call them. A crash
 # leaves its input in fuzz/artifacts/<target>/ and makes the script exit 1
 # after the remaining targets have run; exec/s and run counts are printed per
 # target at the end.
@@ -21,8 +23,8 @@
 #
 # Reproduce a crash:  cargo fuzz run --sanitizer none <target> fuzz/artifacts/<target>/crash-...
 # Then save it as fuzz/regressions/<target>/open-<name> until src/ is fixed,
-# and without the open- prefix after: `cargo test --test fuzz_corpus` replays
-# it on stable without libFuzzer.
+# and without the open- prefix after: `cargo test -p grant-engine-testkit
+# --test fuzz_corpus` replays it on stable without libFuzzer.
 set -euo pipefail
 
 usage() {

@@ -2,31 +2,35 @@
 //!
 //! The protocol core of an OAuth 2.0 authorization server, with no I/O.
 //!
-//! A host (an axum or hyper service, a CLI, a test harness) hands the engine
-//! the bytes of a request and the answers to its questions; the engine hands
-//! back a plain HTTP response value and the state changes ([`Effect`]s) the
-//! host must persist. Time, randomness, keys and storage are all injected,
-//! so the same inputs always give the same bytes.
+//! A host (an axum, actix or hyper service, a CLI, a test harness) hands
+//! the engine the bytes of a request and the answers to its questions; the
+//! engine hands back a plain HTTP response value and the state changes
+//! ([`Effect`]s) the host must persist. Time, randomness, keys and storage
+//! are all injected, so the same inputs always give the same bytes.
 //!
-//! The pieces, in the order a request meets them:
+//! ## One machine for every endpoint
 //!
-//! - **Parse**: [`parse_token_request`] turns untrusted bytes into a
-//!   validated [`TokenRequest`] or a typed [`TokenError`] that renders to
-//!   the exact RFC 6749 5.2 response.
-//! - **Exchange**: [`token_endpoint`] / [`start_exchange`] run a sans-io
-//!   step machine. Each [`Step`] is a question (client, code, refresh token)
-//!   answered by consuming its handle, or the final [`Outcome`].
-//! - **Mint**: RFC 9068 JWT access tokens (HS256, [`KeyRing`] with `kid`s
-//!   for rotation) and opaque refresh tokens and codes derived from the
-//!   host's [`Entropy`], stored by the host only as [`TokenHash`]es.
-//! - **The other endpoints**: [`parse_authorization_request`],
-//!   [`revocation_endpoint`], [`introspection_endpoint`],
-//!   [`verify_bearer`] for resource servers, [`metadata_document`].
+//! Every endpoint is a request value that implements [`Endpoint`]:
+//! [`Exchange`] (the token endpoint), [`Authorize`] and its [`Consent`]'s
+//! [`Decide`](authorize::Decide) (the authorization endpoint), [`Revoke`],
+//! [`Introspect`] and [`VerifyBearer`] (a protected resource). Each runs as
+//! the same kind of step machine: it starts at a [`Call`] (the time and
+//! fresh entropy), asks its questions as [`Step`]s (a client, a code, a
+//! refresh token, whether a token was revoked), and ends in an [`Outcome`]:
+//! the response, the effects, and a typed report.
+//!
+//! [`drive`] answers the questions from a blocking [`Store`] and
+//! [`drive_async`] from an [`AsyncStore`]; both apply the effects as one
+//! unit and re-run a request whose effects conflicted with another's (the
+//! store contract, in [`Effect`]'s docs). [`MemoryStore`] is both. The
+//! [`guide`] shows how to embed the engine over a database of your own.
 //!
 //! ## A blocking host
 //!
 //! ```
-//! use grant_engine::*;
+//! use grant_engine::{Call, ClientId, ClientRecord, Config, Exchange, GrantType, HmacKey};
+//! use grant_engine::{KeyRing, MemoryStore, RequestParts, Scope, drive};
+//! use grant_engine::values::Entropy;
 //!
 //! let keys = KeyRing::new(HmacKey::new("2026-11", &[7u8; 32]).unwrap());
 //! let config = Config::new("https://as.example", "https://api.example", keys);
@@ -39,9 +43,10 @@
 //!
 //! let body = b"grant_type=client_credentials&client_id=your_client_id\
 //!              &client_secret=your_client_secret&scope=read%20write";
-//! let ctx = Context::new(1_800_000_000, Entropy::from_bytes([42; 32]));
-//! let outcome = drive(token_endpoint(&RequestParts::form_post(body), &config, ctx), &mut store).unwrap();
-//! store.apply(outcome.effects()); // persist first, then answer
+//! let request = Exchange::parse(&RequestParts::form_post(body), &config);
+//! // Time and entropy come from the host: the clock and the OS RNG in production.
+//! let call = Call::new(1_800_000_000, Entropy::from_bytes([42; 32]));
+//! let outcome = drive(&mut store, &config, call, request).unwrap(); // effects applied
 //! let response = outcome.response();
 //! assert_eq!(response.status, 200);
 //! assert_eq!(response.header("cache-control"), Some("no-store"));
@@ -51,44 +56,24 @@
 //! assert_eq!(json["scope"], "read write");
 //! ```
 //!
-//! ## An async host
+//! ## Where each rule lives
 //!
-//! The host awaits its database between steps. Steps are owned and `Send`,
-//! so a task can hold one across `.await`; answering consumes the question,
-//! so answering twice or with the wrong record does not compile. A storage
-//! failure is the host's own error, never a [`TokenError`].
+//! The layers, bottom up; each folder's docs name the RFC sections it
+//! implements.
 //!
-//! ```
-//! use grant_engine::*;
-//!
-//! /// The host's database, whatever it is.
-//! trait Db {
-//!     async fn client(&self, id: &ClientId) -> Result<Option<ClientRecord>, DbError>;
-//!     /// Atomic: returns the record as it was and marks an unused code redeemed.
-//!     async fn take_code(&self, hash: &TokenHash) -> Result<Option<CodeRecord>, DbError>;
-//!     async fn refresh(&self, hash: &TokenHash) -> Result<Option<RefreshTokenRecord>, DbError>;
-//!     /// In the same transaction as the lookups above.
-//!     async fn apply(&self, effects: &[Effect]) -> Result<(), DbError>;
-//! }
-//! struct DbError;
-//!
-//! async fn token(db: &impl Db, parts: RequestParts<'_>, config: &Config, ctx: Context)
-//!     -> Result<HttpResponse, DbError>
-//! {
-//!     let mut step = token_endpoint(&parts, config, ctx);
-//!     let outcome = loop {
-//!         step = match step {
-//!             Step::NeedClient(q) => { let rec = db.client(q.client_id()).await?; q.provide(rec) }
-//!             Step::NeedCode(q) => { let rec = db.take_code(q.code_hash()).await?; q.provide(rec) }
-//!             Step::NeedRefreshToken(q) => { let rec = db.refresh(q.token_hash()).await?; q.provide(rec) }
-//!             Step::Done(outcome) => break outcome,
-//!         }
-//!     };
-//!     db.apply(outcome.effects()).await?; // store, rotate, revoke...
-//!     let (response, _effects) = outcome.into_parts();
-//!     Ok(response) // HttpResponse { status, headers, body }
-//! }
-//! ```
+//! | module | what it holds |
+//! |---|---|
+//! | [`values`] | the vocabulary: client ids, scopes (RFC 6749 3.3), redirect URIs (3.1.2), PKCE values (RFC 7636), secrets and their digests |
+//! | [`errors`] | the error models: token endpoint (RFC 6749 5.2), authorization endpoint (4.1.2.1), bearer use (RFC 6750 3.1), JWT checks |
+//! | [`parse`] | untrusted bytes to validated requests: form hygiene (RFC 6749 3.2), client authentication (2.3.1), each grant's parameters |
+//! | [`mint`] | RFC 9068 access tokens, keys, and the values derived from the entropy (codes, refresh tokens, families, successors) |
+//! | [`render`] | typed results to [`HttpResponse`]s (RFC 6749 5.1, 5.2; RFC 6750 3; redirects of 4.1.2) |
+//! | [`config`] | the policy: issuer, lifetimes, PKCE policy, grace period, limits |
+//! | [`store`] | the records, the [`Effect`]s and their expectations, [`Store`], [`AsyncStore`], [`MemoryStore`] |
+//! | [`machine`] | [`Call`], [`Step`], the questions, [`Outcome`], [`Endpoint`], the drivers |
+//! | [`token`] | the token endpoint and its grants (RFC 6749 4.1.3, 4.4, 6; RFC 7636 4.6; RFC 9700 4.14) |
+//! | [`authorize`] | the authorization endpoint (RFC 6749 4.1.1-4.1.2.1, RFC 9207) |
+//! | [`revocation`], [`introspection`], [`bearer`], [`metadata`] | RFC 7009, RFC 7662, RFC 6750, RFC 8414 |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
@@ -104,94 +89,39 @@
     )
 )]
 
-mod authorize;
-mod bearer;
-mod client_auth;
-mod client_id;
-mod config;
-mod context;
-mod drive;
-mod effect;
-mod error;
-mod exchange;
-mod form;
-mod grant_type;
-mod hashes;
-mod http_response;
-mod ids;
-mod introspection;
-mod jwt;
-mod keys;
-mod memory;
-mod metadata;
-#[cfg(feature = "oracle")]
-pub mod oracle;
-mod param;
-mod pkce;
-mod realm;
-mod records;
-mod redirect_uri;
-mod request;
-mod revocation;
-mod scope;
-mod secret;
-mod syntax;
-mod token_reference;
-mod token_request;
-mod token_response;
+pub(crate) mod authenticate;
+pub mod authorize;
+pub mod bearer;
+pub mod config;
+pub mod errors;
+pub mod guide;
+pub mod introspection;
+pub mod machine;
+pub mod metadata;
+pub mod mint;
+pub mod parse;
+pub mod render;
+pub mod revocation;
+pub mod store;
+pub mod token;
+pub mod values;
 
-pub use authorize::{
-    Approval, ApprovalError, AuthorizationRequest, AuthorizeDecision, AuthorizeError,
-    AuthorizeErrorCode, AuthorizeRefusal, PendingAuthorization, authorize_with,
-    parse_authorization_request,
+pub use authorize::{Authorization, Authorize, Consent};
+pub use bearer::{BearerPolicy, VerifyBearer};
+pub use config::Config;
+pub use errors::TokenError;
+pub use introspection::{Introspect, Introspection};
+pub use machine::{Call, DriveError, Endpoint, Outcome, Step, drive, drive_async};
+pub use metadata::{EndpointUrls, metadata_document};
+pub use mint::{AccessTokenClaims, HmacKey, KeyRing};
+pub use parse::RequestParts;
+pub use render::{HttpResponse, TokenResponse};
+pub use revocation::Revoke;
+pub use store::{
+    AsyncStore, ClientRecord, CodeRecord, Effect, MemoryStore, RefreshTokenRecord, Store,
 };
-pub use bearer::{BearerError, BearerPolicy, PendingBearer, authenticate_bearer, verify_bearer};
-pub use client_auth::{ClientAuth, MAX_BASIC_CREDENTIALS_LEN, parse_basic_credentials};
-pub use client_id::ClientId;
-pub use config::{Config, MAX_CODE_TTL, PkcePolicy, PkceRequirement};
-pub use context::{Context, Entropy};
-pub use drive::{Lookup, drive};
-pub use effect::Effect;
-pub use error::{ClientAuthFailure, ErrorCode, InvalidGrant, InvalidScope, TokenError};
-pub use exchange::{
-    ClientQuestion, CodeQuestion, Outcome, RefreshTokenQuestion, Step, start_exchange,
-    token_endpoint,
-};
-pub use form::ParseLimits;
-pub use grant_type::GrantType;
-pub use hashes::{SecretHash, TokenHash};
-pub use http_response::HttpResponse;
-pub use ids::{FamilyId, Subject, TokenId};
-pub use introspection::{
-    Introspection, IntrospectionClientQuestion, IntrospectionRefreshQuestion,
-    IntrospectionRevocationQuestion, IntrospectionStep, drive_introspection,
-    introspection_endpoint,
-};
-pub use jwt::{AccessTokenClaims, JwtError, verify_access_token};
-pub use keys::{HmacKey, KeyRing};
-pub use memory::MemoryStore;
-pub use metadata::{Endpoints, metadata_document};
-pub use param::Param;
-pub use pkce::{CodeChallenge, CodeChallengeMethod, CodeVerifier};
-pub use realm::Realm;
-pub use records::{
-    ClientRecord, CodeRecord, CodeState, PkceChallenge, RefreshTokenRecord, RefreshTokenState,
-};
-pub use redirect_uri::RedirectUri;
-pub use request::RequestParts;
-pub use revocation::{
-    RevocationClientQuestion, RevocationRefreshQuestion, RevocationStep, drive_revocation,
-    revocation_endpoint,
-};
-pub use scope::Scope;
-pub use secret::{AccessToken, AuthorizationCode, ClientSecret, PresentedToken, RefreshToken};
-pub use syntax::InvalidValue;
-pub use token_reference::{TokenReference, TokenTypeHint, parse_token_reference};
-pub use token_request::{
-    AuthorizationCodeRequest, ClientCredentialsRequest, EncodedTokenRequest, RefreshTokenRequest,
-    TokenRequest, parse_token_request, parse_token_request_with,
-};
-pub use token_response::TokenResponse;
+pub use token::Exchange;
+pub use values::{ClientId, Entropy, GrantType, RedirectUri, Scope, Subject, TokenHash};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

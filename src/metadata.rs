@@ -3,11 +3,14 @@
 
 use serde::Serialize;
 
-use crate::{Config, GrantType, HttpResponse, Scope};
+use crate::config::config::Config;
+use crate::render::http_response::HttpResponse;
+use crate::values::grant_type::GrantType;
+use crate::values::scope::Scope;
 
 /// Where the host serves each endpoint (absolute URLs).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Endpoints {
+pub struct EndpointUrls {
     /// `GET` authorization endpoint, e.g. `https://as.example/oauth/authorize`.
     pub authorization: String,
     /// `POST` token endpoint.
@@ -18,12 +21,12 @@ pub struct Endpoints {
     pub introspection: String,
 }
 
-impl Endpoints {
+impl EndpointUrls {
     /// The conventional paths under `base` (`/oauth/authorize`,
     /// `/oauth/token`, `/oauth/revoke`, `/oauth/introspect`).
-    pub fn under(base: &str) -> Endpoints {
+    pub fn under(base: &str) -> EndpointUrls {
         let base = base.trim_end_matches('/');
-        Endpoints {
+        EndpointUrls {
             authorization: format!("{base}/oauth/authorize"),
             token: format!("{base}/oauth/token"),
             revocation: format!("{base}/oauth/revoke"),
@@ -59,7 +62,7 @@ struct Document<'a> {
 /// use grant_engine::*;
 /// let keys = KeyRing::new(HmacKey::new("k1", &[1u8; 32]).unwrap());
 /// let config = Config::new("https://as.example", "https://api.example", keys);
-/// let response = metadata_document(&config, &Endpoints::under("https://as.example"), &Scope::parse("read write").unwrap());
+/// let response = metadata_document(&config, &EndpointUrls::under("https://as.example"), &Scope::parse("read write").unwrap());
 /// let json: serde_json::Value = serde_json::from_slice(&response.body).unwrap();
 /// assert_eq!(json["issuer"], "https://as.example");
 /// assert_eq!(json["code_challenge_methods_supported"], serde_json::json!(["S256"]));
@@ -67,7 +70,7 @@ struct Document<'a> {
 /// ```
 pub fn metadata_document(
     config: &Config,
-    endpoints: &Endpoints,
+    endpoints: &EndpointUrls,
     scopes_supported: &Scope,
 ) -> HttpResponse {
     let mut challenge_methods = vec!["S256"];

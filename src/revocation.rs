@@ -5,145 +5,150 @@
 //! and revoke their whole family, which also revokes every access token
 //! minted in it (their `fam` claim).
 
-use crate::exchange::authenticate::authenticate;
-use crate::jwt::decode_signed;
-use crate::token_reference::{TokenReference, parse_token_reference};
-use crate::{
-    ClientId, ClientRecord, Config, Effect, HttpResponse, Lookup, Outcome, RefreshTokenRecord,
-    RefreshTokenState, RequestParts, TokenError, TokenHash,
-};
+use crate::authenticate::authenticate;
+use crate::config::config::Config;
+use crate::errors::token::TokenError;
+use crate::machine::call::Call;
+use crate::machine::endpoint::{Endpoint, never_asks};
+use crate::machine::outcome::Outcome;
+use crate::machine::request_type::form_post_request;
+use crate::machine::step::{ClientQuestion, RefreshTokenQuestion, Step};
+use crate::mint::verify::decode_signed;
+use crate::parse::token_reference::{TokenReference, parse_token_reference};
+use crate::render::http_response::HttpResponse;
+use crate::store::client_record::ClientRecord;
+use crate::store::effect::Effect;
+use crate::store::refresh_token_record::{RefreshTokenRecord, RefreshTokenState};
+use crate::values::client_id::ClientId;
+use crate::values::digest::TokenHash;
 
-/// Where a revocation stands.
-#[derive(Debug)]
-pub enum RevocationStep<'c> {
-    /// Look up the calling client.
-    NeedClient(RevocationClientQuestion<'c>),
-    /// Look up the refresh token with this digest.
-    NeedRefreshToken(RevocationRefreshQuestion),
-    /// Done: 200 in every case but a refused request or client.
-    Done(Outcome<()>),
+form_post_request! {
+    /// A revocation request (`POST /oauth/revoke`), parsed and ready to run.
+    /// The answer is 200 in every case but a refused request or client: an
+    /// unknown token, one already revoked, and another client's token alike
+    /// (RFC 7009 2.2), so that no other client's token is confirmed to exist.
+    ///
+    /// ```
+    /// use grant_engine::{Call, ClientId, ClientRecord, Config, HmacKey, KeyRing};
+    /// use grant_engine::{MemoryStore, RequestParts, Revoke, drive};
+    /// use grant_engine::values::Entropy;
+    /// let config = Config::new("https://as.example", "https://api.example",
+    ///     KeyRing::new(HmacKey::new("k1", &[1u8; 32]).unwrap()));
+    /// let mut store = MemoryStore::new();
+    /// store.add_client(ClientRecord::confidential(ClientId::new("app").unwrap(), "s"));
+    /// let body = b"token=not-a-token-we-issued&client_id=app&client_secret=s";
+    /// let request = Revoke::parse(&RequestParts::form_post(body), &config);
+    /// let call = Call::new(1_800_000_000, Entropy::from_bytes([1; 32]));
+    /// let outcome = drive(&mut store, &config, call, request).unwrap();
+    /// assert_eq!(outcome.response().status, 200); // unknown tokens are not an error
+    /// assert!(outcome.effects().is_empty());
+    /// ```
+    Revoke,
+    TokenReference,
+    TokenError,
+    parse_token_reference
 }
 
-/// Starts a revocation from the raw request.
-///
-/// ```
-/// # use grant_engine::*;
-/// # let config = Config::new("https://as.example", "https://api.example",
-/// #     KeyRing::new(HmacKey::new("k1", &[1u8; 32]).unwrap()));
-/// let mut store = MemoryStore::new();
-/// store.add_client(ClientRecord::confidential(ClientId::new("app").unwrap(), "s"));
-/// let body = b"token=not-a-token-we-issued&client_id=app&client_secret=s";
-/// let step = revocation_endpoint(&RequestParts::form_post(body), &config);
-/// let outcome = drive_revocation(step, &mut store).unwrap();
-/// assert_eq!(outcome.response().status, 200); // unknown tokens are not an error
-/// assert!(outcome.effects().is_empty());
-/// ```
-pub fn revocation_endpoint<'c>(parts: &RequestParts<'_>, config: &'c Config) -> RevocationStep<'c> {
-    match parse_token_reference(parts, config.limits()) {
-        Ok(request) => RevocationStep::NeedClient(RevocationClientQuestion { config, request }),
-        Err(error) => fail(config, error),
-    }
-}
+impl Endpoint for Revoke {
+    type Report = Result<(), TokenError>;
+    type Output = Outcome<Revoke>;
+    type ClientWait<'c> = AwaitClient<'c>;
+    type RefreshTokenWait<'c> = AwaitRefreshToken;
+    never_asks!(code);
+    never_asks!(revocation);
 
-fn fail(config: &Config, error: TokenError) -> RevocationStep<'_> {
-    let response = error.to_http_response(config.realm());
-    RevocationStep::Done(Outcome::new(Err(error), Vec::new(), response))
-}
-
-fn revoked(effects: Vec<Effect>) -> RevocationStep<'static> {
-    let mut response = HttpResponse::no_store_json(200, Vec::new());
-    response.headers.retain(|(name, _)| *name != "content-type");
-    RevocationStep::Done(Outcome::new(Ok(()), effects, response))
-}
-
-/// Asks for the calling client's record.
-#[derive(Debug)]
-pub struct RevocationClientQuestion<'c> {
-    config: &'c Config,
-    request: TokenReference,
-}
-
-impl<'c> RevocationClientQuestion<'c> {
-    /// The client to look up.
-    pub fn client_id(&self) -> &ClientId {
-        self.request.client.client_id()
+    fn start<'c>(&'c self, config: &'c Config, _call: &Call) -> Step<'c, Revoke> {
+        match &self.request {
+            Ok(request) => Step::NeedClient(ClientQuestion::new(AwaitClient { config, request })),
+            Err(error) => fail(config, *error, None),
+        }
     }
 
-    /// Answers with the client's record, or `None`.
-    pub fn provide(self, record: Option<ClientRecord>) -> RevocationStep<'c> {
-        let client = match authenticate(&self.request.client, record) {
+    fn client_id<'a>(wait: &'a AwaitClient<'_>) -> &'a ClientId {
+        wait.request.client.client_id()
+    }
+
+    fn provide_client<'c>(
+        wait: Self::ClientWait<'c>,
+        record: Option<ClientRecord>,
+    ) -> Step<'c, Self> {
+        let AwaitClient { config, request } = wait;
+        let client = match authenticate(&request.client, record) {
             Ok(client) => client,
-            Err(error) => return fail(self.config, error),
+            Err(error) => return fail(config, error, Some(request.client.client_id())),
         };
-        let Some(token) = self.request.token else {
-            return revoked(Vec::new());
+        let Some(token) = &request.token else {
+            return revoked(&client, Vec::new());
         };
         // One of our JWTs (signature and issuer check out, expired or not) is
         // an access token; anything else may be a refresh token, whatever it
         // contains.
-        if let Ok(claims) = decode_signed(token.expose_secret(), self.config) {
-            return if claims.client_id == client.client_id {
-                revoked(vec![Effect::RevokeAccessTokens {
+        match decode_signed(token.expose_secret(), config.keys(), config.issuer()) {
+            Ok(claims) if claims.client_id == client.client_id => {
+                let revoke = Effect::RevokeAccessTokens {
                     token_ids: vec![claims.jti],
-                }])
-            } else {
-                revoked(Vec::new())
-            };
+                };
+                revoked(&client, vec![revoke])
+            }
+            Ok(_) => revoked(&client, Vec::new()),
+            Err(_) => Step::NeedRefreshToken(RefreshTokenQuestion::new(AwaitRefreshToken {
+                token_hash: TokenHash::of(token.expose_secret()),
+                client,
+            })),
         }
-        RevocationStep::NeedRefreshToken(RevocationRefreshQuestion {
-            token_hash: TokenHash::of(token.expose_secret()),
-            client,
-        })
-    }
-}
-
-/// Asks for a refresh token's record.
-#[derive(Debug)]
-pub struct RevocationRefreshQuestion {
-    token_hash: TokenHash,
-    client: ClientRecord,
-}
-
-impl RevocationRefreshQuestion {
-    /// The digest of the presented token.
-    pub fn token_hash(&self) -> &TokenHash {
-        &self.token_hash
     }
 
-    /// Answers with the record, or `None`. A token of another client is
-    /// left alone (and the answer is still 200, RFC 7009 2.2).
-    pub fn provide(self, record: Option<RefreshTokenRecord>) -> RevocationStep<'static> {
+    fn token_hash(wait: &AwaitRefreshToken) -> &TokenHash {
+        &wait.token_hash
+    }
+
+    /// A token of another client, or one already revoked, is left alone
+    /// (and the answer is still 200, RFC 7009 2.2).
+    fn provide_refresh_token<'c>(
+        wait: Self::RefreshTokenWait<'c>,
+        record: Option<RefreshTokenRecord>,
+    ) -> Step<'c, Self> {
+        let AwaitRefreshToken { token_hash, client } = wait;
         match record {
             Some(record)
-                if record.token_hash.ct_eq(&self.token_hash)
-                    && record.client_id == self.client.client_id
+                if record.token_hash.ct_eq(&token_hash)
+                    && record.client_id == client.client_id
                     && record.state != RefreshTokenState::Revoked =>
             {
-                revoked(vec![Effect::RevokeFamily {
+                let revoke = Effect::RevokeFamily {
                     family: record.family,
-                }])
+                };
+                revoked(&client, vec![revoke])
             }
-            _ => revoked(Vec::new()),
+            _ => revoked(&client, Vec::new()),
         }
+    }
+
+    fn effects(output: &Outcome<Revoke>) -> &[Effect] {
+        output.effects()
     }
 }
 
-/// Runs a revocation to its outcome against a blocking [`Lookup`].
-pub fn drive_revocation<L: Lookup + ?Sized>(
-    mut step: RevocationStep<'_>,
-    lookup: &mut L,
-) -> Result<Outcome<()>, L::Error> {
-    loop {
-        step = match step {
-            RevocationStep::NeedClient(q) => {
-                let record = lookup.client(q.client_id())?;
-                q.provide(record)
-            }
-            RevocationStep::NeedRefreshToken(q) => {
-                let record = lookup.refresh_token(q.token_hash())?;
-                q.provide(record)
-            }
-            RevocationStep::Done(outcome) => return Ok(outcome),
-        }
-    }
+fn fail<'c>(config: &Config, error: TokenError, client_id: Option<&ClientId>) -> Step<'c, Revoke> {
+    Step::Done(Outcome::token_error(error, Vec::new(), config, client_id))
+}
+
+/// RFC 7009 2.2: 200 with no content.
+fn revoked<'c>(client: &ClientRecord, effects: Vec<Effect>) -> Step<'c, Revoke> {
+    let mut response = HttpResponse::no_store_json(200, Vec::new());
+    response.headers.retain(|(name, _)| *name != "content-type");
+    let client_id = Some(client.client_id.clone());
+    Step::Done(Outcome::new(Ok(()), effects, response, client_id))
+}
+
+/// Waiting for the calling client's record.
+pub struct AwaitClient<'c> {
+    config: &'c Config,
+    request: &'c TokenReference,
+}
+
+/// Waiting for a refresh token's record.
+pub struct AwaitRefreshToken {
+    token_hash: TokenHash,
+    client: ClientRecord,
 }

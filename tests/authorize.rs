@@ -6,15 +6,22 @@
 //! query kept, then `error`, `error_description`, `state` and `iss`, decoded
 //! by an independent form decoder) and `cache-control: no-store`.
 
-mod endpoint_support;
-
-use endpoint_support::*;
+use grant_engine::authorize::{AuthorizeFailure, Decide};
+use grant_engine::config::{PkcePolicy, PkceRequirement};
+use grant_engine::errors::{AuthorizeError, AuthorizeRefusal};
+use grant_engine::parse::parse_authorization_request;
+use grant_engine::store::{CodeState, PkceChallenge};
+use grant_engine::values::{AuthorizationCode, CodeChallenge, CodeChallengeMethod, Param};
 use grant_engine::{
-    ApprovalError, AuthorizeDecision, AuthorizeError, AuthorizeRefusal, CodeChallenge,
-    CodeChallengeMethod, CodeRecord, CodeState, Config, Effect, MemoryStore, Param,
-    PendingAuthorization, PkceChallenge, PkcePolicy, PkceRequirement, TokenHash,
-    parse_authorization_request,
+    Authorization, Authorize, ClientRecord, CodeRecord, Config, Consent, Effect, Endpoint,
+    GrantType, HttpResponse, MemoryStore, Outcome, Step, TokenHash,
 };
+use grant_engine_testkit::checks::{
+    assert_json_error, form_decode, location, pairs, param, redirect_params,
+};
+use grant_engine_testkit::requests::{authorize, expect_consent, expect_refused, run, token_post};
+use grant_engine_testkit::wire::{form, form_encode};
+use grant_engine_testkit::world::*;
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -33,53 +40,119 @@ fn web_query(extra: &[(&str, &str)]) -> String {
     form(&all)
 }
 
-fn decide(query: &str) -> AuthorizeDecision {
+fn decide(query: &str) -> Authorization {
     authorize(&mut store(), &config(), query)
 }
 
-fn decide_with(config: &Config, query: &str) -> AuthorizeDecision {
+fn decide_with(config: &Config, query: &str) -> Authorization {
     authorize(&mut store(), config, query)
 }
 
+/// The authorization endpoint on a raw (possibly non-UTF-8) query.
+fn decide_bytes(query: &[u8]) -> Authorization {
+    let config = config();
+    let request = Authorize::parse(query, &config);
+    run(&mut store(), &config, call(NOW, 0), request)
+}
+
+/// Steps `request` by hand, answering its one question (the client) with
+/// `record`.
+fn answer_client(request: Authorize, record: Option<ClientRecord>) -> Authorization {
+    let config = config();
+    match request.start(&config, &call(NOW, 0)) {
+        Step::NeedClient(question) => {
+            assert_eq!(Some(question.client_id()), request.client_id());
+            match question.provide(record) {
+                Step::Done(authorization) => authorization,
+                other => panic!("expected the end, got {other:?}"),
+            }
+        }
+        other => panic!("expected a client question, got {other:?}"),
+    }
+}
+
 /// Asserts a refusal: the variant, and its exact 400 JSON.
-fn assert_refused(decision: AuthorizeDecision, expected: AuthorizeRefusal, description: &str) {
-    let AuthorizeDecision::Refuse(refusal) = decision else {
-        panic!("expected a refusal, got {decision:?}");
-    };
-    assert_eq!(refusal, expected);
-    assert_json_error(
-        &refusal.to_http_response(),
-        400,
-        "invalid_request",
-        description,
-    );
+fn assert_refused(authorization: Authorization, expected: AuthorizeRefusal, description: &str) {
+    let outcome = expect_refused(authorization);
+    assert_eq!(outcome.report(), &AuthorizeFailure::Refused(expected));
+    assert_json_error(outcome.response(), 400, "invalid_request", description);
+    assert_eq!(outcome.response(), &expected.to_http_response());
+    assert!(outcome.effects().is_empty(), "{:?}", outcome.effects());
 }
 
 /// Asserts an error redirect to `redirect_uri`: the typed error, then the
 /// exact decoded parameters `error`, `error_description`, `state` (if any),
 /// `iss`.
 fn assert_redirected(
-    decision: AuthorizeDecision,
+    authorization: Authorization,
     redirect_uri: &str,
     expected: AuthorizeError,
     code: &str,
     description: &str,
     state: Option<&str>,
 ) {
-    let AuthorizeDecision::Redirect { error, response } = decision else {
-        panic!("expected an error redirect, got {decision:?}");
+    let outcome = expect_refused(authorization);
+    let AuthorizeFailure::Redirected(error) = *outcome.report() else {
+        panic!("expected an error redirect, got {outcome:?}");
     };
     assert_eq!(error, expected);
     assert_eq!(error.code().as_str(), code);
+    assert!(outcome.effects().is_empty(), "{:?}", outcome.effects());
+    assert_error_params(outcome.response(), redirect_uri, code, description, state);
+}
+
+/// The exact decoded parameters of an error redirect.
+fn assert_error_params(
+    response: &HttpResponse,
+    redirect_uri: &str,
+    code: &str,
+    description: &str,
+    state: Option<&str>,
+) {
     let mut expected_params = vec![("error", code), ("error_description", description)];
     if let Some(state) = state {
         expected_params.push(("state", state));
     }
     expected_params.push(("iss", ISSUER));
     assert_eq!(
-        redirect_params(&response, redirect_uri),
+        redirect_params(response, redirect_uri),
         pairs(&expected_params)
     );
+}
+
+/// Runs the resource owner's `decision` at [`NOW`] with entropy `seed`
+/// against `store` (which the driver applies the effects to).
+fn decide_consent(
+    store: &mut MemoryStore,
+    config: &Config,
+    decision: Decide,
+    seed: u8,
+) -> Outcome<Decide> {
+    run(store, config, call(NOW, seed), decision)
+}
+
+/// Approves `consent` for [`SUBJECT`] with `granted` at [`NOW`] (entropy
+/// `seed`), against a fresh store.
+fn approve(consent: Consent, granted: &str, config: &Config, seed: u8) -> Outcome<Decide> {
+    let decision = consent.approve(subject(SUBJECT), scope(granted));
+    decide_consent(&mut store(), config, decision, seed)
+}
+
+/// The one `StoreCode` record of a successful approval, whose digest is the
+/// digest of `code`.
+fn stored_code<'a>(outcome: &'a Outcome<Decide>, code: &str) -> &'a CodeRecord {
+    assert_eq!(outcome.report(), &Ok(()));
+    let [Effect::StoreCode(record)] = outcome.effects() else {
+        panic!("effects {:?}", outcome.effects());
+    };
+    assert_eq!(record.code_hash, TokenHash::of(code));
+    record
+}
+
+/// The code an approval redirected to `redirect_uri` with.
+fn code_of(outcome: &Outcome<Decide>, redirect_uri: &str) -> String {
+    let params = redirect_params(outcome.response(), redirect_uri);
+    param(&params, "code").unwrap().to_owned()
 }
 
 const REPEATED: &str = "a parameter is repeated";
@@ -90,6 +163,7 @@ const METHOD_UNSUPPORTED: &str = "the code_challenge_method is not supported";
 const CHALLENGE_MALFORMED: &str = "the code_challenge parameter is malformed";
 const SCOPE_MALFORMED: &str = "the scope parameter is malformed";
 const SCOPE_NOT_ALLOWED: &str = "the requested scope exceeds what the client may have";
+const SCOPE_NOT_REQUESTED: &str = "the granted scope exceeds the requested scope";
 
 // ---------------------------------------------------------------------------
 // Row 1: no redirect, an error for the user (400)
@@ -115,7 +189,7 @@ fn client_id_missing_is_refused() {
     );
     // The parser alone says the same.
     assert_eq!(
-        parse_authorization_request(query.as_bytes(), &config()).unwrap_err(),
+        parse_authorization_request(query.as_bytes(), config().limits()).unwrap_err(),
         AuthorizeRefusal::MissingClientId
     );
 }
@@ -135,15 +209,15 @@ fn client_id_unknown_is_refused() {
     );
     // Through the two-step API: no record, or a record for another client
     // (a host bug), is an unknown client.
-    let request = parse_authorization_request(query.as_bytes(), &config()).unwrap();
+    let request = parse_authorization_request(query.as_bytes(), config().limits()).unwrap();
     assert_eq!(request.client_id().as_str(), "nobody");
     assert_refused(
-        request.clone().decide(None, &config()),
+        answer_client(Authorize::from(request.clone()), None),
         AuthorizeRefusal::UnknownClient,
         "the client is unknown",
     );
     assert_refused(
-        request.decide(Some(client(WEB)), &config()),
+        answer_client(Authorize::from(request), Some(client(WEB))),
         AuthorizeRefusal::UnknownClient,
         "the client is unknown",
     );
@@ -219,8 +293,8 @@ fn redirect_uri_missing_with_two_registered_is_refused() {
             ("client_id", MULTI),
             ("redirect_uri", redirect),
         ]);
-        let pending = expect_consent(decide(&query));
-        assert_eq!(pending.redirect_uri().as_str(), redirect);
+        let consent = expect_consent(decide(&query));
+        assert_eq!(consent.redirect_uri().as_str(), redirect);
     }
 }
 
@@ -296,7 +370,7 @@ fn redirect_uri_not_an_exact_match_is_refused() {
 #[test]
 fn redirect_uri_repeated_is_refused() {
     for second in [REDIRECT, "https://attacker.example/cb"] {
-        let query = format!("{}&redirect_uri={}", web_query(&[]), enc(second));
+        let query = format!("{}&redirect_uri={}", web_query(&[]), form_encode(second));
         assert_refused(
             decide(&query),
             AuthorizeRefusal::RepeatedRedirectUri,
@@ -344,17 +418,13 @@ fn undecodable_query_is_refused() {
         too_many.into_bytes(),
     ];
     for query in cases {
-        let decision = match grant_engine::authorize_with(&mut store(), &query, &config()) {
-            Ok(decision) => decision,
-            Err(never) => match never {},
-        };
         assert_refused(
-            decision,
+            decide_bytes(&query),
             AuthorizeRefusal::MalformedQuery,
             "the authorization request cannot be decoded",
         );
         assert_eq!(
-            parse_authorization_request(&query, &config()).unwrap_err(),
+            parse_authorization_request(&query, config().limits()).unwrap_err(),
             AuthorizeRefusal::MalformedQuery
         );
     }
@@ -371,17 +441,12 @@ fn redirect_uri_omitted_with_one_registered_uses_it() {
         ("client_id", WEB),
         ("state", "xyz"),
     ]);
-    let pending = expect_consent(decide(&query));
-    assert_eq!(pending.redirect_uri().as_str(), REDIRECT);
-    let approval = pending
-        .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 1))
-        .unwrap();
-    let params = redirect_params(&approval.response, REDIRECT);
-    assert_eq!(param(&params, "code"), Some(approval.code.expose_secret()));
-    // The record says the request had no redirect_uri.
-    let [Effect::StoreCode(record)] = approval.effects.as_slice() else {
-        panic!("effects {:?}", approval.effects);
-    };
+    let consent = expect_consent(decide(&query));
+    assert_eq!(consent.redirect_uri().as_str(), REDIRECT);
+    let outcome = approve(consent, SCOPE, &config(), 1);
+    let code = code_of(&outcome, REDIRECT);
+    // The record is the code's, and says the request had no redirect_uri.
+    let record = stored_code(&outcome, &code);
     assert_eq!(record.redirect_uri, None);
 
     // Error redirects go there too.
@@ -407,11 +472,13 @@ fn error_redirect_has_the_exact_location() {
         ("redirect_uri", REDIRECT),
         ("state", "xyz"),
     ]);
-    let AuthorizeDecision::Redirect { response, .. } = decide(&query) else {
-        panic!("expected a redirect");
-    };
+    let outcome = expect_refused(decide(&query));
     assert_eq!(
-        location(&response),
+        outcome.report(),
+        &AuthorizeFailure::Redirected(AuthorizeError::MissingResponseType)
+    );
+    assert_eq!(
+        location(outcome.response()),
         format!(
             "{REDIRECT}?error=invalid_request&error_description=the+response_type+parameter+is+missing&state=xyz&iss={ISSUER_ENC}"
         )
@@ -425,18 +492,20 @@ fn error_redirect_keeps_an_existing_query() {
         ("client_id", QUERY),
         ("state", "s t&u"),
     ]);
-    let AuthorizeDecision::Redirect { error, response } = decide(&query) else {
-        panic!("expected a redirect");
-    };
-    assert_eq!(error, AuthorizeError::UnsupportedResponseType);
+    let outcome = expect_refused(decide(&query));
     assert_eq!(
-        location(&response),
+        outcome.report(),
+        &AuthorizeFailure::Redirected(AuthorizeError::UnsupportedResponseType)
+    );
+    let response = outcome.response();
+    assert_eq!(
+        location(response),
         format!(
             "{REDIRECT_QUERY}&error=unsupported_response_type&error_description=only+response_type%3Dcode+is+supported&state=s+t%26u&iss={ISSUER_ENC}"
         )
     );
     // Decoded, the client's own parameters come first and are untouched.
-    let all = form_decode(location(&response).split_once('?').unwrap().1);
+    let all = form_decode(location(response).split_once('?').unwrap().1);
     assert_eq!(
         all,
         pairs(&[
@@ -550,8 +619,8 @@ fn other_parameter_repeated_redirects_invalid_request() {
         None,
     );
     // Unknown parameters, even repeated, are ignored.
-    let pending = expect_consent(decide(&format!("{base}&foo=1&foo=2")));
-    assert_eq!(pending.state(), Some("xyz"));
+    let consent = expect_consent(decide(&format!("{base}&foo=1&foo=2")));
+    assert_eq!(consent.state(), Some("xyz"));
 }
 
 #[test]
@@ -630,12 +699,12 @@ fn scope_not_allowed_redirects_invalid_scope() {
 
 #[test]
 fn scope_omitted_or_reordered_is_the_allowed_set() {
-    let pending = expect_consent(decide(&web_query(&[])));
-    assert_eq!(pending.scope(), &scope(SCOPE));
-    let pending = expect_consent(decide(&web_query(&[("scope", "write read write")])));
-    assert_eq!(pending.scope(), &scope(SCOPE));
-    let pending = expect_consent(decide(&web_query(&[("scope", "read")])));
-    assert_eq!(pending.scope(), &scope("read"));
+    let consent = expect_consent(decide(&web_query(&[])));
+    assert_eq!(consent.scope(), &scope(SCOPE));
+    let consent = expect_consent(decide(&web_query(&[("scope", "write read write")])));
+    assert_eq!(consent.scope(), &scope(SCOPE));
+    let consent = expect_consent(decide(&web_query(&[("scope", "read")])));
+    assert_eq!(consent.scope(), &scope("read"));
 }
 
 // ---------------------------------------------------------------------------
@@ -684,9 +753,9 @@ fn public_client_with_s256_is_accepted() {
         ("code_challenge", CHALLENGE),
         ("code_challenge_method", "S256"),
     ]);
-    let pending = expect_consent(decide(&query));
+    let consent = expect_consent(decide(&query));
     assert_eq!(
-        pending.pkce(),
+        consent.pkce(),
         Some(&PkceChallenge {
             challenge: CodeChallenge::new(CHALLENGE).unwrap(),
             method: CodeChallengeMethod::S256,
@@ -731,9 +800,9 @@ fn plain_or_missing_method_is_accepted_when_enabled() {
         ],
         vec![("code_challenge", verifier.as_str())],
     ] {
-        let pending = expect_consent(decide_with(&lenient, &spa_query(&extra)));
+        let consent = expect_consent(decide_with(&lenient, &spa_query(&extra)));
         assert_eq!(
-            pending.pkce(),
+            consent.pkce(),
             Some(&PkceChallenge {
                 challenge: CodeChallenge::new(verifier.as_str()).unwrap(),
                 method: CodeChallengeMethod::Plain,
@@ -741,14 +810,14 @@ fn plain_or_missing_method_is_accepted_when_enabled() {
         );
     }
     // S256 still works.
-    let pending = expect_consent(decide_with(
+    let consent = expect_consent(decide_with(
         &lenient,
         &spa_query(&[
             ("code_challenge", CHALLENGE),
             ("code_challenge_method", "S256"),
         ]),
     ));
-    assert_eq!(pending.pkce().unwrap().method, CodeChallengeMethod::S256);
+    assert_eq!(consent.pkce().unwrap().method, CodeChallengeMethod::S256);
 }
 
 #[test]
@@ -801,8 +870,8 @@ fn malformed_code_challenge_redirects_invalid_request() {
 
 #[test]
 fn confidential_client_may_omit_pkce_by_default() {
-    let pending = expect_consent(decide(&web_query(&[])));
-    assert_eq!(pending.pkce(), None);
+    let consent = expect_consent(decide(&web_query(&[])));
+    assert_eq!(consent.pkce(), None);
 }
 
 #[test]
@@ -819,21 +888,21 @@ fn pkce_required_for_all_clients_when_configured() {
         CHALLENGE_REQUIRED,
         Some("xyz"),
     );
-    let pending = expect_consent(decide_with(
+    let consent = expect_consent(decide_with(
         &strict,
         &web_query(&[
             ("code_challenge", CHALLENGE),
             ("code_challenge_method", "S256"),
         ]),
     ));
-    assert_eq!(pending.pkce().unwrap().method, CodeChallengeMethod::S256);
+    assert_eq!(consent.pkce().unwrap().method, CodeChallengeMethod::S256);
 }
 
 // ---------------------------------------------------------------------------
 // Success: approve and deny
 // ---------------------------------------------------------------------------
 
-fn spa_pending() -> PendingAuthorization {
+fn spa_pending() -> Consent {
     expect_consent(decide(&spa_query(&[
         ("scope", SCOPE),
         ("code_challenge", CHALLENGE),
@@ -843,30 +912,29 @@ fn spa_pending() -> PendingAuthorization {
 
 #[test]
 fn approve_redirects_with_code_state_and_iss() {
-    let pending = spa_pending();
-    assert_eq!(pending.client_id().as_str(), SPA);
-    assert_eq!(pending.state(), Some("xyz"));
-    let approval = pending
-        .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 1))
-        .unwrap();
-    let code = approval.code.expose_secret().to_owned();
+    let consent = spa_pending();
+    assert_eq!(consent.client_id().as_str(), SPA);
+    assert_eq!(consent.state(), Some("xyz"));
+    let outcome = approve(consent, SCOPE, &config(), 1);
+    let code = code_of(&outcome, REDIRECT);
+    stored_code(&outcome, &code);
     assert_eq!(
-        location(&approval.response),
+        location(outcome.response()),
         format!("{REDIRECT}?code={code}&state=xyz&iss={ISSUER_ENC}")
     );
     assert_eq!(
-        redirect_params(&approval.response, REDIRECT),
+        redirect_params(outcome.response(), REDIRECT),
         pairs(&[("code", &code), ("state", "xyz"), ("iss", ISSUER)])
     );
 }
 
 #[test]
 fn approve_stores_only_the_code_digest_with_its_bindings() {
-    let pending = spa_pending();
-    let approval = pending
-        .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 1))
-        .unwrap();
-    let code = approval.code.expose_secret().to_owned();
+    let mut store = store();
+    let consent = spa_pending();
+    let decision = consent.approve(subject(SUBJECT), scope(SCOPE));
+    let outcome = decide_consent(&mut store, &config(), decision, 1);
+    let code = code_of(&outcome, REDIRECT);
     let expected = CodeRecord {
         code_hash: TokenHash::of(&code),
         client_id: id(SPA),
@@ -881,27 +949,22 @@ fn approve_stores_only_the_code_digest_with_its_bindings() {
         expires_at: NOW + CODE_TTL,
         state: CodeState::Unused,
     };
-    assert_eq!(approval.effects, vec![Effect::StoreCode(expected.clone())]);
+    assert_eq!(outcome.report(), &Ok(()));
+    assert_eq!(outcome.effects(), [Effect::StoreCode(expected.clone())]);
     // The record, however rendered, never holds the code itself.
     let json = serde_json::to_string(&expected).unwrap();
     assert!(!json.contains(&code));
     assert!(!format!("{expected:?}").contains(&code));
 
-    // And a store that applies the effect finds it by digest.
-    let mut store = MemoryStore::new();
-    store.apply(&approval.effects);
+    // And the store the driver applied the effect to finds it by digest.
     assert_eq!(store.code_record(&TokenHash::of(&code)), Some(&expected));
 }
 
 #[test]
 fn approve_code_has_at_least_128_bits_and_is_fresh() {
-    let a = spa_pending()
-        .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 1))
-        .unwrap();
-    let b = spa_pending()
-        .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 2))
-        .unwrap();
-    for code in [a.code.expose_secret(), b.code.expose_secret()] {
+    let a = code_of(&approve(spa_pending(), SCOPE, &config(), 1), REDIRECT);
+    let b = code_of(&approve(spa_pending(), SCOPE, &config(), 2), REDIRECT);
+    for code in [a.as_str(), b.as_str()] {
         assert!(
             code.bytes()
                 .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'),
@@ -913,19 +976,21 @@ fn approve_code_has_at_least_128_bits_and_is_fresh() {
             .unwrap();
         assert!(bytes.len() >= 16);
     }
-    assert_ne!(a.code.expose_secret(), b.code.expose_secret());
-    // The code never shows in its Debug output.
-    assert_eq!(format!("{:?}", a.code), "AuthorizationCode(<redacted>)");
+    assert_ne!(a, b);
+    // The code, as the engine's type holds it, never shows in its Debug
+    // output.
+    assert_eq!(
+        format!("{:?}", AuthorizationCode::new(a.as_str()).unwrap()),
+        "AuthorizationCode(<redacted>)"
+    );
 }
 
 #[test]
 fn approval_debug_does_not_show_the_code() {
-    let approval = spa_pending()
-        .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 1))
-        .unwrap();
-    let code = approval.code.expose_secret().to_owned();
+    let outcome = approve(spa_pending(), SCOPE, &config(), 1);
+    let code = code_of(&outcome, REDIRECT);
     assert!(
-        !format!("{approval:?}").contains(&code),
+        !format!("{outcome:?}").contains(&code),
         "RFC-RULES Never: a code in a Debug output"
     );
 }
@@ -938,29 +1003,25 @@ fn approve_with_the_redirect_uri_omitted_records_none() {
         ("code_challenge", CHALLENGE),
         ("code_challenge_method", "S256"),
     ]);
-    let approval = expect_consent(decide(&query))
-        .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 1))
-        .unwrap();
-    let [Effect::StoreCode(record)] = approval.effects.as_slice() else {
-        panic!("effects {:?}", approval.effects);
-    };
+    let outcome = approve(expect_consent(decide(&query)), SCOPE, &config(), 1);
+    let code = code_of(&outcome, REDIRECT);
+    let record = stored_code(&outcome, &code);
     assert_eq!(record.redirect_uri, None);
     // No state was sent: none is echoed.
-    let params = redirect_params(&approval.response, REDIRECT);
-    assert_eq!(
-        params,
-        pairs(&[("code", approval.code.expose_secret()), ("iss", ISSUER)])
-    );
+    let params = redirect_params(outcome.response(), REDIRECT);
+    assert_eq!(params, pairs(&[("code", &code), ("iss", ISSUER)]));
 }
 
 #[test]
 fn approve_without_pkce_records_none() {
-    let approval = expect_consent(decide(&web_query(&[])))
-        .approve(subject(SUBJECT), scope("read"), &config(), &ctx(NOW, 1))
-        .unwrap();
-    let [Effect::StoreCode(record)] = approval.effects.as_slice() else {
-        panic!("effects {:?}", approval.effects);
-    };
+    let outcome = approve(
+        expect_consent(decide(&web_query(&[]))),
+        "read",
+        &config(),
+        1,
+    );
+    let code = code_of(&outcome, REDIRECT);
+    let record = stored_code(&outcome, &code);
     assert_eq!(record.pkce, None);
     assert_eq!(record.client_id, id(WEB));
     assert_eq!(record.scope, scope("read"));
@@ -973,57 +1034,73 @@ fn approve_into_a_redirect_uri_with_a_query_keeps_it() {
         ("client_id", QUERY),
         ("state", "xyz"),
     ]);
-    let approval = expect_consent(decide(&query))
-        .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 1))
-        .unwrap();
-    let code = approval.code.expose_secret().to_owned();
+    let outcome = approve(expect_consent(decide(&query)), SCOPE, &config(), 1);
+    let code = code_of(&outcome, REDIRECT_QUERY);
+    stored_code(&outcome, &code);
     assert_eq!(
-        location(&approval.response),
+        location(outcome.response()),
         format!("{REDIRECT_QUERY}&code={code}&state=xyz&iss={ISSUER_ENC}")
     );
 }
 
 #[test]
 fn approve_with_a_narrower_scope_records_it() {
-    let approval = spa_pending()
-        .approve(subject(SUBJECT), scope("read"), &config(), &ctx(NOW, 1))
-        .unwrap();
-    let [Effect::StoreCode(record)] = approval.effects.as_slice() else {
-        panic!("effects {:?}", approval.effects);
-    };
+    let outcome = approve(spa_pending(), "read", &config(), 1);
+    let code = code_of(&outcome, REDIRECT);
+    let record = stored_code(&outcome, &code);
     assert_eq!(record.scope, scope("read"));
 }
 
 #[test]
 fn approve_with_a_wider_scope_is_refused() {
-    let narrow = expect_consent(decide(&spa_query(&[
-        ("scope", "read"),
-        ("code_challenge", CHALLENGE),
-        ("code_challenge_method", "S256"),
-    ])));
+    // The new engine redirects `access_denied` and issues nothing (the old
+    // API returned `ApprovalError::ScopeNotRequested`).
+    let narrow = || {
+        expect_consent(decide(&spa_query(&[
+            ("scope", "read"),
+            ("code_challenge", CHALLENGE),
+            ("code_challenge_method", "S256"),
+        ])))
+    };
     for wider in ["read write", "write", "read admin"] {
+        let outcome = approve(narrow(), wider, &config(), 1);
         assert_eq!(
-            narrow
-                .clone()
-                .approve(subject(SUBJECT), scope(wider), &config(), &ctx(NOW, 1))
-                .unwrap_err(),
-            ApprovalError::ScopeNotRequested
+            outcome.report(),
+            &Err(AuthorizeError::ScopeNotRequested),
+            "{wider}"
+        );
+        assert!(outcome.effects().is_empty(), "{:?}", outcome.effects());
+        assert_eq!(
+            location(outcome.response()),
+            format!(
+                "{REDIRECT}?error=access_denied&error_description=the+granted+scope+exceeds+the+requested+scope&state=xyz&iss={ISSUER_ENC}"
+            )
+        );
+        assert_error_params(
+            outcome.response(),
+            REDIRECT,
+            "access_denied",
+            SCOPE_NOT_REQUESTED,
+            Some("xyz"),
         );
     }
 }
 
 #[test]
 fn deny_redirects_access_denied() {
-    let pending = spa_pending();
-    let response = pending.deny(&config());
+    let consent = spa_pending();
+    let outcome = decide_consent(&mut store(), &config(), consent.deny(), 1);
+    assert_eq!(outcome.report(), &Err(AuthorizeError::AccessDenied));
+    assert!(outcome.effects().is_empty(), "{:?}", outcome.effects());
+    let response = outcome.response();
     assert_eq!(
-        location(&response),
+        location(response),
         format!(
             "{REDIRECT}?error=access_denied&error_description=the+resource+owner+denied+the+request&state=xyz&iss={ISSUER_ENC}"
         )
     );
     assert_eq!(
-        redirect_params(&response, REDIRECT),
+        redirect_params(response, REDIRECT),
         pairs(&[
             ("error", "access_denied"),
             ("error_description", "the resource owner denied the request"),
@@ -1035,29 +1112,21 @@ fn deny_redirects_access_denied() {
 
 #[test]
 fn pending_authorization_survives_a_session_round_trip() {
-    let pending = spa_pending();
-    let json = serde_json::to_string(&pending).unwrap();
-    let back: PendingAuthorization = serde_json::from_str(&json).unwrap();
-    assert_eq!(back, pending);
+    let consent = spa_pending();
+    let json = serde_json::to_string(&consent).unwrap();
+    let back: Consent = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, consent);
 }
 
 #[test]
 fn code_ttl_is_configurable_and_capped() {
     let short = config().with_code_ttl(60);
-    let approval = spa_pending()
-        .approve(subject(SUBJECT), scope(SCOPE), &short, &ctx(NOW, 1))
-        .unwrap();
-    let [Effect::StoreCode(record)] = approval.effects.as_slice() else {
-        panic!();
-    };
+    let outcome = approve(spa_pending(), SCOPE, &short, 1);
+    let record = stored_code(&outcome, &code_of(&outcome, REDIRECT));
     assert_eq!(record.expires_at, NOW + 60);
     let long = config().with_code_ttl(3_600);
-    let approval = spa_pending()
-        .approve(subject(SUBJECT), scope(SCOPE), &long, &ctx(NOW, 1))
-        .unwrap();
-    let [Effect::StoreCode(record)] = approval.effects.as_slice() else {
-        panic!();
-    };
+    let outcome = approve(spa_pending(), SCOPE, &long, 1);
+    let record = stored_code(&outcome, &code_of(&outcome, REDIRECT));
     assert_eq!(record.expires_at, NOW + CODE_TTL);
 }
 
@@ -1072,8 +1141,8 @@ fn a_registered_uri_ending_in_a_separator_gets_no_extra_one() {
     ] {
         let mut store = store();
         store.add_client(
-            grant_engine::ClientRecord::confidential(id("sep"), "sep-secret")
-                .with_grant_types(&[grant_engine::GrantType::AuthorizationCode])
+            ClientRecord::confidential(id("sep"), "sep-secret")
+                .with_grant_types(&[GrantType::AuthorizationCode])
                 .with_scope(scope(SCOPE))
                 .with_redirect_uri(uri(registered)),
         );
@@ -1082,12 +1151,17 @@ fn a_registered_uri_ending_in_a_separator_gets_no_extra_one() {
             ("client_id", "sep"),
             ("state", "xyz"),
         ]);
-        let approval = expect_consent(authorize(&mut store, &config(), &query))
-            .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 1))
-            .unwrap();
-        let code = approval.code.expose_secret().to_owned();
+        let consent = expect_consent(authorize(&mut store, &config(), &query));
+        let decision = consent.approve(subject(SUBJECT), scope(SCOPE));
+        let outcome = decide_consent(&mut store, &config(), decision, 1);
+        // The code, read from what follows the registered URI.
+        let appended = location(outcome.response())
+            .strip_prefix(joined)
+            .unwrap_or_else(|| panic!("{:?}", outcome.response()));
+        let code = param(&form_decode(appended), "code").unwrap().to_owned();
+        stored_code(&outcome, &code);
         assert_eq!(
-            location(&approval.response),
+            location(outcome.response()),
             format!("{joined}code={code}&state=xyz&iss={ISSUER_ENC}")
         );
     }
@@ -1105,20 +1179,21 @@ fn a_code_issued_for_the_implicit_redirect_uri_is_redeemable() {
             ("code_challenge", CHALLENGE),
             ("code_challenge_method", "S256"),
         ]);
-        let approval = expect_consent(authorize(&mut store, &config(), &query))
-            .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 1))
-            .unwrap();
-        store.apply(&approval.effects);
+        let consent = expect_consent(authorize(&mut store, &config(), &query));
+        let decision = consent.approve(subject(SUBJECT), scope(SCOPE));
+        // The driver stores the code.
+        let outcome = decide_consent(&mut store, &config(), decision, 1);
+        let code = code_of(&outcome, REDIRECT);
         let mut body = vec![
             ("grant_type", "authorization_code"),
-            ("code", approval.code.expose_secret()),
+            ("code", code.as_str()),
             ("client_id", SPA),
             ("code_verifier", VERIFIER),
         ];
         if let Some(sent) = sent {
             body.push(("redirect_uri", sent));
         }
-        let outcome = token_post(&mut store, &config(), None, &form(&body), ctx(NOW + 1, 2));
+        let outcome = token_post(&mut store, &config(), None, &form(&body), call(NOW + 1, 2));
         assert_eq!(outcome.response().status, status, "{sent:?}");
     }
 }

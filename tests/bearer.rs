@@ -3,14 +3,26 @@
 //!
 //! Hostile tokens are crafted by hand (base64url JSON and an HMAC computed
 //! here), so each one differs from a good token in exactly one way.
+//!
+//! Most rows step the [`VerifyBearer`] machine by hand and answer its one
+//! question (was the token revoked?) themselves; the rows about the store
+//! drive it against a `MemoryStore`.
 
-mod endpoint_support;
-
-use endpoint_support::*;
+use grant_engine::bearer::{Access, verify_access_token};
+use grant_engine::errors::{BearerError, JwtError};
+use grant_engine::parse::parse_bearer_header;
+use grant_engine::values::Realm;
 use grant_engine::{
-    AccessTokenClaims, BearerError, BearerPolicy, Config, Effect, HttpResponse, JwtError, KeyRing,
-    Realm, Scope, verify_access_token, verify_bearer,
+    AccessTokenClaims, BearerPolicy, Config, Effect, Endpoint, HttpResponse, KeyRing, Scope, Step,
+    VerifyBearer,
 };
+use grant_engine_testkit::checks::{NO_STORE_JSON, error_body, headers};
+use grant_engine_testkit::jwt::{
+    b64, craft, good_claims, good_header, hs256, hs384, signing_input,
+};
+use grant_engine_testkit::requests::{authorize_code, bearer, login, m2m_token};
+use grant_engine_testkit::wire::basic;
+use grant_engine_testkit::world::*;
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------
@@ -28,14 +40,61 @@ fn policy(required: &str, leeway: u64) -> BearerPolicy {
     }
 }
 
-/// `verify_bearer` then `finish(not revoked)` on a raw header value.
+/// The claims of a granted request, or the report of a refused one. A
+/// refusal's response must be the one its report renders under `config`'s
+/// realm and `policy`, and no bearer check has effects.
+fn verdict(
+    access: Access,
+    config: &Config,
+    policy: &BearerPolicy,
+) -> Result<AccessTokenClaims, BearerError> {
+    match access {
+        Access::Granted(claims) => Ok(claims),
+        Access::Refused(outcome) => {
+            let error = *outcome.report();
+            assert_eq!(
+                outcome.response(),
+                &error.to_http_response(config.realm(), &policy.required_scope),
+                "the refusal's response"
+            );
+            assert!(
+                outcome.effects().is_empty(),
+                "a bearer check has no effects"
+            );
+            Err(error)
+        }
+    }
+}
+
+/// Answers the revocation question of `step`, if it asks one, with
+/// `revoked`, and returns the verdict.
+fn answer(
+    step: Step<'_, VerifyBearer>,
+    revoked: bool,
+    config: &Config,
+    policy: &BearerPolicy,
+) -> Result<AccessTokenClaims, BearerError> {
+    let access = match step {
+        Step::NeedRevocationStatus(question) => match question.provide(revoked) {
+            Step::Done(access) => access,
+            other => panic!("a second question: {other:?}"),
+        },
+        Step::Done(access) => access,
+        other => panic!("a bearer check asks only about revocation: {other:?}"),
+    };
+    verdict(access, config, policy)
+}
+
+/// The machine on a raw header value, stepped by hand: the token is
+/// answered not revoked.
 fn check_header(
     header: Option<&[u8]>,
     config: &Config,
     now: u64,
     policy: &BearerPolicy,
 ) -> Result<AccessTokenClaims, BearerError> {
-    verify_bearer(header, config, now, policy)?.finish(false)
+    let request = VerifyBearer::new(header, policy);
+    answer(request.start(config, &call(now, 0)), false, config, policy)
 }
 
 fn check(token: &str, now: u64) -> Result<AccessTokenClaims, BearerError> {
@@ -49,7 +108,7 @@ fn check(token: &str, now: u64) -> Result<AccessTokenClaims, BearerError> {
 }
 
 fn response(error: BearerError, policy: &BearerPolicy) -> HttpResponse {
-    error.to_http_response(&Realm::default(), policy)
+    error.to_http_response(&Realm::default(), &policy.required_scope)
 }
 
 /// The exact 401 `invalid_token` response with `description`.
@@ -132,6 +191,10 @@ fn the_scheme_name_is_case_insensitive() {
             .is_ok(),
             "{scheme}"
         );
+        assert_eq!(
+            parse_bearer_header(Some(header.as_bytes())),
+            Ok(token.as_str())
+        );
     }
     // Several spaces (1*SP) and surrounding whitespace are fine.
     for header in [format!("Bearer   {token}"), format!("  Bearer {token}  ")] {
@@ -143,6 +206,10 @@ fn the_scheme_name_is_case_insensitive() {
                 &BearerPolicy::default()
             )
             .is_ok()
+        );
+        assert_eq!(
+            parse_bearer_header(Some(header.as_bytes())),
+            Ok(token.as_str())
         );
     }
 }
@@ -166,6 +233,11 @@ fn missing_credentials_are_401_without_an_error_code() {
             Err(BearerError::MissingToken),
             "{header:?}"
         );
+        assert_eq!(
+            parse_bearer_header(header),
+            Err(BearerError::MissingToken),
+            "{header:?}"
+        );
     }
     let r = response(BearerError::MissingToken, &policy("read", 0));
     assert_eq!(r.status, 401);
@@ -184,11 +256,18 @@ fn missing_credentials_are_401_without_an_error_code() {
 #[test]
 fn the_realm_is_the_hosts() {
     let realm = Realm::new("photos api").unwrap();
-    let r = BearerError::MissingToken.to_http_response(&realm, &BearerPolicy::default());
+    let r = BearerError::MissingToken.to_http_response(&realm, &Scope::default());
     assert_eq!(
         r.header("www-authenticate"),
         Some(r#"Bearer realm="photos api""#)
     );
+    // The machine renders its refusals under the configuration's realm.
+    let hosted = config().with_realm(realm);
+    let request = VerifyBearer::new(None, &BearerPolicy::default());
+    let Step::Done(Access::Refused(outcome)) = request.start(&hosted, &call(AT, 0)) else {
+        panic!("no token, no access");
+    };
+    assert_eq!(outcome.response(), &r);
 }
 
 #[test]
@@ -216,6 +295,12 @@ fn a_malformed_header_is_400_invalid_request() {
     for header in cases {
         assert_eq!(
             check_header(Some(header), &config(), AT, &BearerPolicy::default()),
+            Err(BearerError::InvalidRequest),
+            "{:?}",
+            String::from_utf8_lossy(header)
+        );
+        assert_eq!(
+            parse_bearer_header(Some(header)),
             Err(BearerError::InvalidRequest),
             "{:?}",
             String::from_utf8_lossy(header)
@@ -529,35 +614,51 @@ fn a_non_canonical_signature_encoding_is_refused() {
 fn a_revoked_token_is_invalid_token() {
     let mut store = store();
     let issued = login(&mut store, &config(), WEB, NOW, 1);
-    // The pure API: the host says revoked.
+    // The machine stepped by hand: the host says revoked.
     let header = format!("Bearer {}", issued.access_token);
-    let pending = verify_bearer(
-        Some(header.as_bytes()),
-        &config(),
-        AT,
-        &BearerPolicy::default(),
-    )
-    .unwrap();
-    assert_eq!(pending.jti(), &issued.claims.jti);
-    assert_eq!(pending.family(), issued.claims.fam.as_ref());
-    assert_eq!(pending.clone().finish(true), Err(BearerError::Revoked));
-    assert_eq!(pending.finish(false), Ok(issued.claims.clone()));
+    let (world, policy) = (config(), BearerPolicy::default());
+    let request = VerifyBearer::new(Some(header.as_bytes()), &policy);
+    for revoked in [true, false] {
+        let Step::NeedRevocationStatus(question) = request.start(&world, &call(AT, 0)) else {
+            panic!("a verified token's revocation is asked about");
+        };
+        assert_eq!(question.jti(), &issued.claims.jti);
+        assert_eq!(question.family(), issued.claims.fam.as_ref());
+        let expected = if revoked {
+            Err(BearerError::Revoked)
+        } else {
+            Ok(issued.claims.clone())
+        };
+        assert_eq!(
+            answer(
+                Step::NeedRevocationStatus(question),
+                revoked,
+                &world,
+                &policy
+            ),
+            expected
+        );
+    }
     assert_invalid_token_response(BearerError::Revoked, "the token was revoked");
 
     // Revoked by jti, through the store.
     let mut by_jti = store.clone();
-    by_jti.apply(&[Effect::RevokeAccessTokens {
-        token_ids: vec![issued.claims.jti.clone()],
-    }]);
+    by_jti
+        .apply(&[Effect::RevokeAccessTokens {
+            token_ids: vec![issued.claims.jti.clone()],
+        }])
+        .unwrap();
     assert_eq!(
         bearer(&mut by_jti, &config(), &issued.access_token, AT),
         Err(BearerError::Revoked)
     );
     // Revoked by family.
     let mut by_family = store.clone();
-    by_family.apply(&[Effect::RevokeFamily {
-        family: issued.claims.fam.clone().unwrap(),
-    }]);
+    by_family
+        .apply(&[Effect::RevokeFamily {
+            family: issued.claims.fam.clone().unwrap(),
+        }])
+        .unwrap();
     assert_eq!(
         bearer(&mut by_family, &config(), &issued.access_token, AT),
         Err(BearerError::Revoked)
@@ -629,9 +730,14 @@ fn missing_scope_is_403_insufficient_scope() {
     }
     // Revocation is decided before scope: a revoked token is 401, not 403.
     let header = format!("Bearer {read_only}");
-    let pending =
-        verify_bearer(Some(header.as_bytes()), &config(), AT, &policy("admin", 0)).unwrap();
-    assert_eq!(pending.finish(true), Err(BearerError::Revoked));
+    let (config, admin) = (config(), policy("admin", 0));
+    let request = VerifyBearer::new(Some(header.as_bytes()), &admin);
+    let step = request.start(&config, &call(AT, 0));
+    assert!(matches!(step, Step::NeedRevocationStatus(_)), "{step:?}");
+    assert_eq!(
+        answer(step, true, &config, &admin),
+        Err(BearerError::Revoked)
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -737,7 +843,11 @@ fn incomplete_or_ambiguous_claims_are_invalid_token() {
     let input = format!(
         "{}.{}",
         b64(good_header().to_string().as_bytes()),
-        b64(br#"{"iss":"https://auth.example.com","sub":"alice","aud":"https://api.example.com","exp":1800003600,"iat":1800000000,"jti":"j","client_id":"web","scope":"read","scope":"read write admin"}"#)
+        b64(format!(
+            r#"{{"iss":"https://auth.example.com","sub":"alice","aud":"https://api.example.com","exp":{},"iat":{NOW},"jti":"j","client_id":"web","scope":"read","scope":"read write admin"}}"#,
+            NOW + 3600
+        )
+        .as_bytes())
     );
     let token = format!("{input}.{}", b64(&hs256(SIGNING_SECRET, input.as_bytes())));
     assert_eq!(

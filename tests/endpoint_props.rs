@@ -8,18 +8,59 @@
 //! - the verifier refuses a token with any single character changed (this
 //!   relies on canonical base64url decoding).
 
-mod endpoint_support;
-
 use std::sync::OnceLock;
 
-use endpoint_support::*;
+use grant_engine::authorize::AuthorizeFailure;
+use grant_engine::bearer::{Access, verify_access_token};
+use grant_engine::errors::AuthorizeError;
+use grant_engine::parse::parse_authorization_request;
 use grant_engine::{
-    AuthorizeDecision, BearerPolicy, Effect, authorize_with, parse_authorization_request,
-    verify_access_token, verify_bearer,
+    Authorization, Authorize, BearerPolicy, Config, Effect, Endpoint, MemoryStore, Step, TokenHash,
+    VerifyBearer,
 };
+use grant_engine_testkit::checks::{location, param, redirect_params};
+use grant_engine_testkit::jwt::{craft, good_claims, good_header};
+use grant_engine_testkit::requests::{
+    authorize, expect_consent, expect_refused, login, pkce_query, run,
+};
+use grant_engine_testkit::wire::form;
+use grant_engine_testkit::world::*;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
+
+// ---------------------------------------------------------------------------
+// Local helpers
+// ---------------------------------------------------------------------------
+
+/// Percent-encodes everything but RFC 3986 unreserved characters (a space
+/// is `%20`, so that [`encode_value`] can choose `+` instead).
+fn enc(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// `GET /oauth/authorize?query` for any bytes, decided against `store`.
+fn decide(store: &mut MemoryStore, config: &Config, query: &[u8]) -> Authorization {
+    run(store, config, call(NOW, 0), Authorize::parse(query, config))
+}
+
+/// Whether two decisions are the same (`Authorization` is not `PartialEq`;
+/// its parts are).
+fn same_decision(a: &Authorization, b: &Authorization) -> bool {
+    match (a, b) {
+        (Authorization::Consent(a), Authorization::Consent(b)) => a == b,
+        (Authorization::Refused(a), Authorization::Refused(b)) => a == b,
+        _ => false,
+    }
+}
 
 // ---------------------------------------------------------------------------
 // Strategies
@@ -235,63 +276,76 @@ fn base_of(location: &str, client_name: &str) -> Option<String> {
 fn check_outcome(query: &[u8]) -> Result<(), TestCaseError> {
     let config = config();
     let mut store = store();
-    let decision = match authorize_with(&mut store, query, &config) {
-        Ok(decision) => decision,
-        Err(never) => match never {},
-    };
+    let decision = decide(&mut store, &config, query);
     // The same answer every time.
-    let again = match authorize_with(&mut store, query, &config) {
-        Ok(decision) => decision,
-        Err(never) => match never {},
-    };
-    prop_assert_eq!(&decision, &again);
+    let again = decide(&mut store, &config, query);
+    prop_assert!(
+        same_decision(&decision, &again),
+        "{:?} then {:?}",
+        decision,
+        again
+    );
     match decision {
-        AuthorizeDecision::Refuse(refusal) => {
-            let response = refusal.to_http_response();
-            prop_assert_eq!(response.status, 400);
-            let json: serde_json::Value = serde_json::from_slice(&response.body).unwrap();
-            prop_assert_eq!(&json["error"], "invalid_request");
-        }
-        AuthorizeDecision::Redirect { error, response } => {
-            let client_id = parse_authorization_request(query, &config)
-                .expect("a redirect implies a parsed request")
-                .client_id()
-                .as_str()
-                .to_owned();
-            let location = location(&response).to_owned();
-            let base = base_of(&location, &client_id);
-            prop_assert!(base.is_some(), "open redirect: {}", location);
-            let params = redirect_params(&response, &base.unwrap());
-            prop_assert_eq!(param(&params, "error"), Some(error.code().as_str()));
-            prop_assert_eq!(param(&params, "iss"), Some(ISSUER));
-            prop_assert_eq!(param(&params, "code"), None);
-        }
-        AuthorizeDecision::Consent(pending) => {
-            let registered = client(pending.client_id().as_str()).redirect_uris;
-            prop_assert!(registered.contains(pending.redirect_uri()));
-            let redirect = pending.redirect_uri().as_str().to_owned();
-            let state = pending.state().map(str::to_owned);
-            let approval = pending
-                .clone()
-                .approve(
-                    subject(SUBJECT),
-                    pending.scope().clone(),
-                    &config,
-                    &ctx(NOW, 1),
-                )
-                .unwrap();
-            let params = redirect_params(&approval.response, &redirect);
-            prop_assert_eq!(param(&params, "code"), Some(approval.code.expose_secret()));
+        Authorization::Refused(outcome) => match *outcome.report() {
+            AuthorizeFailure::Refused(refusal) => {
+                let response = outcome.response();
+                prop_assert_eq!(response, &refusal.to_http_response());
+                prop_assert_eq!(response.status, 400);
+                let json: serde_json::Value = serde_json::from_slice(&response.body).unwrap();
+                prop_assert_eq!(&json["error"], "invalid_request");
+                prop_assert!(outcome.effects().is_empty());
+            }
+            AuthorizeFailure::Redirected(error) => {
+                let client_id = parse_authorization_request(query, config.limits())
+                    .expect("a redirect implies a parsed request")
+                    .client_id()
+                    .as_str()
+                    .to_owned();
+                let response = outcome.response();
+                let location = location(response).to_owned();
+                let base = base_of(&location, &client_id);
+                prop_assert!(base.is_some(), "open redirect: {}", location);
+                let params = redirect_params(response, &base.unwrap());
+                prop_assert_eq!(param(&params, "error"), Some(error.code().as_str()));
+                prop_assert_eq!(param(&params, "iss"), Some(ISSUER));
+                prop_assert_eq!(param(&params, "code"), None);
+                prop_assert!(outcome.effects().is_empty());
+            }
+        },
+        Authorization::Consent(consent) => {
+            // `Consent` is not `Clone`: the second, equal decision is denied.
+            let Authorization::Consent(again) = again else {
+                panic!("the same query gave a consent, then {again:?}");
+            };
+            let registered = client(consent.client_id().as_str()).redirect_uris;
+            prop_assert!(registered.contains(consent.redirect_uri()));
+            let redirect = consent.redirect_uri().as_str().to_owned();
+            let state = consent.state().map(str::to_owned);
+            let client_id = consent.client_id().clone();
+            let requested = consent.scope().clone();
+            let approval = run(
+                &mut store,
+                &config,
+                call(NOW, 1),
+                consent.approve(subject(SUBJECT), requested),
+            );
+            prop_assert_eq!(approval.report(), &Ok(()));
+            let params = redirect_params(approval.response(), &redirect);
+            let code = param(&params, "code");
+            prop_assert!(code.is_some(), "no code in {:?}", params);
             prop_assert_eq!(param(&params, "state"), state.as_deref());
             prop_assert_eq!(param(&params, "iss"), Some(ISSUER));
-            let [Effect::StoreCode(record)] = approval.effects.as_slice() else {
-                panic!("effects {:?}", approval.effects);
+            let [Effect::StoreCode(record)] = approval.effects() else {
+                panic!("effects {:?}", approval.effects());
             };
-            prop_assert_eq!(&record.client_id, pending.client_id());
-            let denied = redirect_params(&pending.deny(&config), &redirect);
+            // The code in the Location is the one stored.
+            prop_assert!(record.code_hash == TokenHash::of(code.unwrap()));
+            prop_assert_eq!(&record.client_id, &client_id);
+            let deny = run(&mut store, &config, call(NOW, 2), again.deny());
+            prop_assert_eq!(deny.report(), &Err(AuthorizeError::AccessDenied));
+            let denied = redirect_params(deny.response(), &redirect);
             prop_assert_eq!(param(&denied, "error"), Some("access_denied"));
         }
-        other => panic!("a decision this test does not know: {other:?}"),
     }
     Ok(())
 }
@@ -355,18 +409,25 @@ proptest! {
                 ("code_challenge_method", "S256"),
             ],
         );
-        let pending = expect_consent(authorize(&mut store(), &config(), &query));
-        prop_assert_eq!(pending.state(), Some(state.as_str()));
-        let approval = pending
-            .clone()
-            .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, seed))
-            .unwrap();
-        let params = redirect_params(&approval.response, REDIRECT);
+        let mut store = store();
+        let consent = expect_consent(authorize(&mut store, &config(), &query));
+        prop_assert_eq!(consent.state(), Some(state.as_str()));
+        // `Consent` is not `Clone`: the same request again, to deny.
+        let again = expect_consent(authorize(&mut store, &config(), &query));
+        let decision = consent.approve(subject(SUBJECT), scope(SCOPE));
+        let approval = run(&mut store, &config(), call(NOW, seed), decision);
+        prop_assert_eq!(approval.report(), &Ok(()));
+        let params = redirect_params(approval.response(), REDIRECT);
         prop_assert_eq!(param(&params, "state"), Some(state.as_str()));
-        prop_assert_eq!(param(&params, "code"), Some(approval.code.expose_secret()));
+        let code = param(&params, "code");
+        let [Effect::StoreCode(record)] = approval.effects() else {
+            panic!("effects {:?}", approval.effects());
+        };
+        prop_assert!(code.is_some_and(|code| record.code_hash == TokenHash::of(code)));
         prop_assert_eq!(param(&params, "iss"), Some(ISSUER));
 
-        let denied = redirect_params(&pending.deny(&config()), REDIRECT);
+        let deny = run(&mut store, &config(), call(NOW, seed), again.deny());
+        let denied = redirect_params(deny.response(), REDIRECT);
         prop_assert_eq!(param(&denied, "state"), Some(state.as_str()));
     }
 
@@ -389,13 +450,12 @@ proptest! {
             ),
         };
         let query = query_with_state(client, &state, plus, &extra);
-        let AuthorizeDecision::Redirect { error, response } =
-            authorize(&mut store(), &config(), &query)
-        else {
+        let outcome = expect_refused(authorize(&mut store(), &config(), &query));
+        let AuthorizeFailure::Redirected(error) = *outcome.report() else {
             panic!("expected an error redirect for {query}");
         };
         prop_assert_eq!(error.code().as_str(), code);
-        let params = redirect_params(&response, REDIRECT);
+        let params = redirect_params(outcome.response(), REDIRECT);
         prop_assert_eq!(param(&params, "state"), Some(state.as_str()));
         prop_assert_eq!(param(&params, "error"), Some(code));
         prop_assert_eq!(param(&params, "iss"), Some(ISSUER));
@@ -449,11 +509,14 @@ proptest! {
             replacement,
             at
         );
+        // Refused by the resource before any lookup.
         let header = format!("Bearer {changed}");
-        prop_assert!(
-            verify_bearer(Some(header.as_bytes()), &config(), NOW + 60, &BearerPolicy::default())
-                .is_err()
-        );
+        let request = VerifyBearer::new(Some(header.as_bytes()), &BearerPolicy::default());
+        let config = config();
+        prop_assert!(matches!(
+            request.start(&config, &call(NOW + 60, 0)),
+            Step::Done(Access::Refused(_))
+        ));
     }
 
     #[test]
@@ -493,18 +556,15 @@ fn near_valid_queries_reach_every_decision() {
     let mut kinds = std::collections::BTreeMap::new();
     for _ in 0..4000 {
         let query = strategy.new_tree(&mut runner).unwrap().current();
-        let decision = match authorize_with(&mut store(), &query, &config()) {
-            Ok(decision) => decision,
-            Err(never) => match never {},
-        };
-        match decision {
-            AuthorizeDecision::Refuse(r) => {
-                refused += 1;
-                *kinds.entry(format!("{r:?}")).or_insert(0) += 1;
-            }
-            AuthorizeDecision::Redirect { .. } => redirected += 1,
-            AuthorizeDecision::Consent(_) => consented += 1,
-            _ => {}
+        match decide(&mut store(), &config(), &query) {
+            Authorization::Refused(outcome) => match outcome.report() {
+                AuthorizeFailure::Refused(r) => {
+                    refused += 1;
+                    *kinds.entry(format!("{r:?}")).or_insert(0) += 1;
+                }
+                AuthorizeFailure::Redirected(_) => redirected += 1,
+            },
+            Authorization::Consent(_) => consented += 1,
         }
     }
     assert!(

@@ -1,18 +1,20 @@
 //! Properties of the grant engine, over generated requests:
 //!
-//! - (a) the oracle property: the same request, store and [`Context`] give
+//! - (a) the oracle property: the same request, store and [`Call`] give
 //!   byte-identical responses, equal effects and equal stores;
 //! - (b) fresh entropy gives fresh tokens;
 //! - (c) no token is ever issued when any check fails: a valid request with
 //!   exactly one field corrupted is refused and stores no refresh token.
 
-mod grant_support;
-
+use grant_engine::bearer::verify_access_token;
+use grant_engine::store::RefreshTokenState;
+use grant_engine::values::{CodeChallenge, CodeVerifier, FamilyId};
 use grant_engine::{
-    CodeChallenge, CodeVerifier, Context, Effect, Entropy, FamilyId, MemoryStore, Outcome,
-    RefreshTokenRecord, RefreshTokenState, RequestParts, TokenHash,
+    Call, Effect, Entropy, Exchange, MemoryStore, Outcome, RefreshTokenRecord, TokenHash,
 };
-use grant_support::*;
+use grant_engine_testkit::requests::token_post;
+use grant_engine_testkit::wire::{basic, form};
+use grant_engine_testkit::world::*;
 use proptest::prelude::*;
 
 // ---------------------------------------------------------------------------
@@ -175,14 +177,10 @@ impl Fields {
         (header, form(&pairs))
     }
 
-    fn send(&self, store: &mut MemoryStore, seed: [u8; 32]) -> Outcome {
+    fn send(&self, store: &mut MemoryStore, seed: [u8; 32]) -> Outcome<Exchange> {
         let (header, body) = self.render();
-        let mut parts = RequestParts::form_post(body.as_bytes());
-        if let Some(header) = &header {
-            parts = parts.with_authorization(header.as_bytes());
-        }
-        let ctx = Context::new(self.now, Entropy::from_bytes(seed));
-        store.token_endpoint(&parts, &config(), ctx)
+        let call = Call::new(self.now, Entropy::from_bytes(seed));
+        token_post(store, &config(), header.as_deref(), &body, call)
     }
 }
 
@@ -300,7 +298,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             let public = public && grant != Grant::ClientCredentials;
             let verifier = match grant {
                 Grant::AuthorizationCode if public => {
-                    Some(verifier.unwrap_or_else(|| RFC7636_VERIFIER.to_owned()))
+                    Some(verifier.unwrap_or_else(|| VERIFIER.to_owned()))
                 }
                 Grant::AuthorizationCode => verifier,
                 _ => None,
@@ -339,8 +337,8 @@ fn corrupted() -> impl Strategy<Value = (Scenario, Corruption, Edit)> {
     })
 }
 
-fn issued_tokens(outcome: &Outcome) -> (String, Option<String>) {
-    let tokens = outcome.result().as_ref().expect("a success");
+fn issued_tokens(outcome: &Outcome<Exchange>) -> (String, Option<String>) {
+    let tokens = outcome.report().as_ref().expect("a success");
     (
         tokens.access_token.expose_secret().to_owned(),
         tokens
@@ -409,8 +407,8 @@ proptest! {
         let (access_b, refresh_b) = issued_tokens(&b);
         prop_assert_ne!(&access_a, &access_b);
         let config = config();
-        let claims_a = grant_engine::verify_access_token(&access_a, &config, fields.now, 0).unwrap();
-        let claims_b = grant_engine::verify_access_token(&access_b, &config, fields.now, 0).unwrap();
+        let claims_a = verify_access_token(&access_a, &config, fields.now, 0).unwrap();
+        let claims_b = verify_access_token(&access_b, &config, fields.now, 0).unwrap();
         prop_assert_ne!(claims_a.jti, claims_b.jti);
         if scenario.grant == Grant::AuthorizationCode {
             prop_assert!(refresh_a.is_some());
@@ -435,7 +433,7 @@ proptest! {
 
         let outcome = fields.send(&mut scenario.store(), seed);
         prop_assert_ne!(outcome.response().status, 200, "{:?}", fields);
-        prop_assert!(outcome.result().is_err());
+        prop_assert!(outcome.report().is_err());
         prop_assert!(
             !outcome.effects().iter().any(|e| matches!(
                 e,

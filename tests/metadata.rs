@@ -2,12 +2,11 @@
 //! right value, derived from the configuration, and never advertises what
 //! the engine does not accept.
 
-mod endpoint_support;
-
-use endpoint_support::*;
-use grant_engine::{
-    Endpoints, HttpResponse, PkcePolicy, PkceRequirement, Scope, metadata_document,
-};
+use grant_engine::config::{PkcePolicy, PkceRequirement};
+use grant_engine::{EndpointUrls, HttpResponse, Scope, metadata_document};
+use grant_engine_testkit::checks::{headers, param, redirect_params};
+use grant_engine_testkit::requests::{authorize, expect_consent, pkce_query, run};
+use grant_engine_testkit::world::*;
 use serde_json::{Value, json};
 
 fn document(response: &HttpResponse) -> Value {
@@ -22,7 +21,7 @@ fn document(response: &HttpResponse) -> Value {
 fn default_document() -> Value {
     document(&metadata_document(
         &config(),
-        &Endpoints::under(ISSUER),
+        &EndpointUrls::under(ISSUER),
         &scope("read write profile"),
     ))
 }
@@ -74,11 +73,10 @@ fn the_issuer_is_the_configurations_and_matches_the_iss_of_responses() {
     assert_eq!(doc["issuer"], config().issuer());
     // The iss of an authorization response is the same string (RFC 9207 2.4).
     let mut store = store();
-    let pending = expect_consent(authorize(&mut store, &config(), &pkce_query(SPA, "s")));
-    let approval = pending
-        .approve(subject(SUBJECT), scope(SCOPE), &config(), &ctx(NOW, 1))
-        .unwrap();
-    let params = redirect_params(&approval.response, REDIRECT);
+    let consent = expect_consent(authorize(&mut store, &config(), &pkce_query(SPA, "s")));
+    let decision = consent.approve(subject(SUBJECT), scope(SCOPE));
+    let approval = run(&mut store, &config(), call(NOW, 1), decision);
+    let params = redirect_params(approval.response(), REDIRECT);
     assert_eq!(param(&params, "iss"), doc["issuer"].as_str());
 }
 
@@ -93,7 +91,7 @@ fn implicit_and_password_are_never_advertised() {
     ] {
         let doc = document(&metadata_document(
             &config().with_pkce(pkce),
-            &Endpoints::under(ISSUER),
+            &EndpointUrls::under(ISSUER),
             &scope(SCOPE),
         ));
         let grants = doc["grant_types_supported"].as_array().unwrap();
@@ -121,7 +119,7 @@ fn plain_appears_only_if_enabled() {
                 required_for,
                 allow_plain: false,
             }),
-            &Endpoints::under(ISSUER),
+            &EndpointUrls::under(ISSUER),
             &scope(SCOPE),
         ));
         assert_eq!(strict["code_challenge_methods_supported"], json!(["S256"]));
@@ -130,7 +128,7 @@ fn plain_appears_only_if_enabled() {
                 required_for,
                 allow_plain: true,
             }),
-            &Endpoints::under(ISSUER),
+            &EndpointUrls::under(ISSUER),
             &scope(SCOPE),
         ));
         assert_eq!(
@@ -144,10 +142,10 @@ fn plain_appears_only_if_enabled() {
 fn endpoints_are_the_hosts() {
     // A trailing slash on the base is not doubled.
     assert_eq!(
-        Endpoints::under("https://auth.example.com/"),
-        Endpoints::under("https://auth.example.com")
+        EndpointUrls::under("https://auth.example.com/"),
+        EndpointUrls::under("https://auth.example.com")
     );
-    let custom = Endpoints {
+    let custom = EndpointUrls {
         authorization: "https://login.example.com/authorize".into(),
         token: "https://api.example.com/token".into(),
         revocation: "https://api.example.com/revoke".into(),
@@ -170,14 +168,14 @@ fn endpoints_are_the_hosts() {
 fn scopes_supported_lists_the_given_set_in_a_stable_order() {
     let doc = document(&metadata_document(
         &config(),
-        &Endpoints::under(ISSUER),
+        &EndpointUrls::under(ISSUER),
         &scope("write read write"),
     ));
     assert_eq!(doc["scopes_supported"], json!(["read", "write"]));
     // No scopes to advertise: the optional field is left out.
     let doc = document(&metadata_document(
         &config(),
-        &Endpoints::under(ISSUER),
+        &EndpointUrls::under(ISSUER),
         &Scope::default(),
     ));
     assert!(doc.get("scopes_supported").is_none());
@@ -185,8 +183,8 @@ fn scopes_supported_lists_the_given_set_in_a_stable_order() {
 
 #[test]
 fn the_document_is_deterministic() {
-    let a = metadata_document(&config(), &Endpoints::under(ISSUER), &scope(SCOPE));
-    let b = metadata_document(&config(), &Endpoints::under(ISSUER), &scope(SCOPE));
+    let a = metadata_document(&config(), &EndpointUrls::under(ISSUER), &scope(SCOPE));
+    let b = metadata_document(&config(), &EndpointUrls::under(ISSUER), &scope(SCOPE));
     assert_eq!(a, b);
     // Key order is stable: issuer first.
     assert!(

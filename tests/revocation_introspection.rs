@@ -2,22 +2,36 @@
 //! (RFC 7009, RFC 7662), row by row, through the public API only.
 //!
 //! Tokens are obtained the way a client would: authorize, approve, redeem,
-//! refresh, all against a [`MemoryStore`] that applies every effect.
+//! refresh, all against a [`MemoryStore`] that `drive` applies every
+//! effect to.
 
-mod endpoint_support;
+use std::fmt::Debug;
 
-use endpoint_support::*;
+use grant_engine::errors::{BearerError, ClientAuthFailure, JwtError};
+use grant_engine::store::RefreshTokenState;
+use grant_engine::values::{FamilyId, Param, TokenId};
 use grant_engine::{
-    BearerError, ClientAuthFailure, Effect, FamilyId, Introspection, JwtError, Lookup, MemoryStore,
-    Outcome, Param, RefreshTokenState, Scope, TokenError, TokenHash, TokenId,
+    Call, Config, Effect, Endpoint, Introspect, Introspection, MemoryStore, Outcome, Revoke, Scope,
+    Step, Store, TokenError, TokenHash,
 };
+use grant_engine_testkit::checks::{
+    Issued, NO_STORE_JSON, active_access_body, assert_inactive, assert_json_error, headers,
+    issued_body,
+};
+use grant_engine_testkit::jwt::{b64, craft, good_claims, good_header};
+use grant_engine_testkit::requests::{
+    authorize_code, bearer, form_post, introspect, introspect_as_rs, login, m2m_token, refresh,
+    revoke, run, token_post,
+};
+use grant_engine_testkit::wire::{basic, form};
+use grant_engine_testkit::world::*;
 
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
 
 /// The 200 of a revocation: no body, not cacheable, and exactly `effects`.
-fn assert_revocation_ok(outcome: &Outcome<()>, effects: &[Effect]) {
+fn assert_revocation_ok(outcome: &Outcome<Revoke>, effects: &[Effect]) {
     let response = outcome.response();
     assert_eq!(response.status, 200, "body: {}", response.body_str());
     assert!(response.body.is_empty());
@@ -25,18 +39,24 @@ fn assert_revocation_ok(outcome: &Outcome<()>, effects: &[Effect]) {
         headers(response),
         vec![("cache-control", "no-store"), ("pragma", "no-cache")]
     );
-    assert_eq!(outcome.result(), &Ok(()));
+    assert_eq!(outcome.report(), &Ok(()));
     assert_eq!(outcome.effects(), effects);
 }
 
-fn assert_invalid_client(result: &Result<impl std::fmt::Debug, TokenError>) {
+fn assert_invalid_client(result: &Result<impl Debug, TokenError>) {
     assert!(
         matches!(result, Err(TokenError::InvalidClient { .. })),
         "{result:?}"
     );
 }
 
-fn web_revoke(store: &mut MemoryStore, token: &str, hint: Option<&str>) -> Outcome<()> {
+/// The web client revokes `token` (client_secret_post) at [`NOW`]; `drive`
+/// applies the effects.
+fn web_revoke(store: &mut MemoryStore, token: &str, hint: Option<&str>) -> Outcome<Revoke> {
+    revoke(store, &config(), None, &web_revoke_body(token, hint))
+}
+
+fn web_revoke_body(token: &str, hint: Option<&str>) -> String {
     let mut body = vec![
         ("token", token),
         ("client_id", WEB),
@@ -45,10 +65,10 @@ fn web_revoke(store: &mut MemoryStore, token: &str, hint: Option<&str>) -> Outco
     if let Some(hint) = hint {
         body.push(("token_type_hint", hint));
     }
-    revoke(store, &config(), None, &form(&body))
+    form(&body)
 }
 
-fn web_introspect(store: &mut MemoryStore, now: u64, token: &str) -> Outcome<Introspection> {
+fn web_introspect(store: &mut MemoryStore, now: u64, token: &str) -> Outcome<Introspect> {
     let auth = basic(WEB, WEB_SECRET);
     introspect(
         store,
@@ -63,7 +83,7 @@ fn family(issued: &Issued) -> FamilyId {
     issued.claims.fam.clone().expect("a fam claim")
 }
 
-fn assert_active_access(outcome: &Outcome<Introspection>, issued: &Issued) {
+fn assert_active_access(outcome: &Outcome<Introspect>, issued: &Issued) {
     let response = outcome.response();
     assert_eq!(
         (response.status, response.body_str()),
@@ -91,9 +111,45 @@ fn web_family(store: &mut MemoryStore) -> Family {
         NOW + 10,
         2,
     );
-    let second = issued(&outcome, &config(), NOW + 10);
+    let second = issued_body(outcome.response(), &config(), NOW + 10);
     assert_eq!(family(&first), family(&second));
     Family { first, second }
+}
+
+/// The `Debug` of `request` and of every step it waits at, the questions
+/// answered from `store` (nothing is applied).
+fn pending_debugs<E: Endpoint + Debug>(
+    store: &mut MemoryStore,
+    config: &Config,
+    call: &Call,
+    request: &E,
+) -> Vec<String> {
+    let mut debugs = vec![format!("{request:?}")];
+    let mut step = request.start(config, call);
+    loop {
+        if !matches!(step, Step::Done(_)) {
+            debugs.push(format!("{step:?}"));
+        }
+        step = match step {
+            Step::NeedClient(q) => {
+                let record = store.client(q.client_id()).unwrap();
+                q.provide(record)
+            }
+            Step::NeedCode(q) => {
+                let record = store.code(q.code_hash()).unwrap();
+                q.provide(record)
+            }
+            Step::NeedRefreshToken(q) => {
+                let record = store.refresh_token(q.token_hash()).unwrap();
+                q.provide(record)
+            }
+            Step::NeedRevocationStatus(q) => {
+                let revoked = store.is_revoked(q.jti(), q.family()).unwrap();
+                q.provide(revoked)
+            }
+            Step::Done(_) => return debugs,
+        };
+    }
 }
 
 const T: u64 = NOW + 20;
@@ -122,7 +178,7 @@ fn revocation_without_client_credentials_is_401() {
         "client authentication failed",
     );
     assert_eq!(
-        outcome.result(),
+        outcome.report(),
         &Err(TokenError::InvalidClient {
             failure: ClientAuthFailure::NoCredentials,
             authorization_header: false,
@@ -185,7 +241,7 @@ fn revocation_with_failed_client_authentication_is_401() {
             "client authentication failed",
         );
         assert_eq!(
-            outcome.result(),
+            outcome.report(),
             &Err(TokenError::InvalidClient {
                 failure,
                 authorization_header: header,
@@ -266,7 +322,7 @@ fn revocation_token_missing_is_400() {
             "the token parameter is missing",
         );
         assert_eq!(
-            outcome.result(),
+            outcome.report(),
             &Err(TokenError::MissingParameter(Param::Token))
         );
         assert!(outcome.effects().is_empty());
@@ -302,7 +358,7 @@ fn revocation_of_an_already_revoked_refresh_token_is_200_without_effects() {
             family: family(&issued),
         }],
     );
-    store.apply(first.effects());
+    // `drive` applied the first revocation.
     assert_revocation_ok(&web_revoke(&mut store, token, None), &[]);
 }
 
@@ -317,11 +373,10 @@ fn revocation_of_an_already_revoked_access_token_is_200_and_idempotent() {
     };
     let first = web_revoke(&mut store, &issued.access_token, None);
     assert_revocation_ok(&first, std::slice::from_ref(&effect));
-    store.apply(first.effects());
+    // `drive` applied the effects of each revocation.
     let after_first = store.clone();
     let second = web_revoke(&mut store, &issued.access_token, None);
     assert_eq!(second.response().status, 200);
-    store.apply(second.effects());
     assert_eq!(store, after_first);
 }
 
@@ -337,7 +392,6 @@ fn revoking_a_refresh_token_revokes_its_family() {
             family: fam.clone(),
         }],
     );
-    store.apply(outcome.effects());
 
     // The host's answer to the revocation question.
     assert!(store.is_family_revoked(&fam));
@@ -387,7 +441,6 @@ fn revoking_a_rotated_out_refresh_token_revokes_its_family() {
             family: family(&first),
         }],
     );
-    store.apply(outcome.effects());
     assert_eq!(
         bearer(&mut store, &config(), &second.access_token, T),
         Err(BearerError::Revoked)
@@ -410,7 +463,6 @@ fn revoking_an_access_token_revokes_only_that_token() {
             token_ids: vec![first.claims.jti.clone()],
         }],
     );
-    store.apply(outcome.effects());
 
     assert!(store.is_access_token_revoked(&first.claims.jti));
     assert!(!store.is_family_revoked(&family(&first)));
@@ -457,7 +509,6 @@ fn revoking_a_client_credentials_access_token() {
             token_ids: vec![issued.claims.jti.clone()],
         }],
     );
-    store.apply(outcome.effects());
     assert_eq!(
         bearer(&mut store, &config(), &issued.access_token, NOW + 1),
         Err(BearerError::Revoked)
@@ -474,9 +525,14 @@ fn revoking_a_client_credentials_access_token() {
 fn revoking_an_expired_access_token_is_harmless() {
     let mut store = store();
     let issued = login(&mut store, &config(), WEB, NOW, 1);
-    // Revocation does not look at the time: the answer is 200 either way.
-    let outcome = web_revoke(&mut store, &issued.access_token, None);
-    assert_eq!(outcome.response().status, 200);
+    // Revocation does not look at the time: the answer is 200 either way
+    // (the time of a revocation is its `Call`'s).
+    let body = web_revoke_body(&issued.access_token, None);
+    for now in [NOW, issued.claims.exp, issued.claims.exp + 1_000] {
+        let request = Revoke::parse(&form_post(None, &body), &config());
+        let outcome = run(&mut store, &config(), call(now, 0), request);
+        assert_eq!(outcome.response().status, 200);
+    }
 }
 
 #[test]
@@ -525,9 +581,14 @@ fn token_type_hint_is_only_a_hint() {
         Some("id_token"),     // unknown: ignored
         Some("bogus"),
     ] {
-        assert_revocation_ok(&web_revoke(&mut store, refresh_token, hint), &family_effect);
+        // Each revocation runs against the store as it was after the login
+        // (`drive` applies the effects, which would revoke the family).
         assert_revocation_ok(
-            &web_revoke(&mut store, &issued.access_token, hint),
+            &web_revoke(&mut store.clone(), refresh_token, hint),
+            &family_effect,
+        );
+        assert_revocation_ok(
+            &web_revoke(&mut store.clone(), &issued.access_token, hint),
             &jti_effect,
         );
     }
@@ -549,11 +610,11 @@ fn code_reuse_revocation_is_visible() {
         ("client_secret", WEB_SECRET),
         ("code_verifier", VERIFIER),
     ]);
-    let first = token_post(&mut store, &config(), None, &body, ctx(NOW + 1, 2));
-    let first = issued(&first, &config(), NOW + 1);
+    let first = token_post(&mut store, &config(), None, &body, call(NOW + 1, 2));
+    let first = issued_body(first.response(), &config(), NOW + 1);
     assert_active_access(&web_introspect(&mut store, T, &first.access_token), &first);
 
-    let reuse = token_post(&mut store, &config(), None, &body, ctx(NOW + 2, 3));
+    let reuse = token_post(&mut store, &config(), None, &body, call(NOW + 2, 3));
     assert_eq!(reuse.response().status, 400);
     assert!(store.is_family_revoked(&family(&first)));
     assert_eq!(
@@ -617,7 +678,7 @@ fn introspection_by_a_public_client_is_401() {
         "client authentication failed",
     );
     assert_eq!(
-        outcome.result(),
+        outcome.report(),
         &Err(TokenError::InvalidClient {
             failure: ClientAuthFailure::NotConfidential,
             authorization_header: false,
@@ -646,7 +707,7 @@ fn introspection_without_authentication_is_401() {
             "invalid_client",
             "client authentication failed",
         );
-        assert_invalid_client(outcome.result());
+        assert_invalid_client(outcome.report());
     }
 }
 
@@ -663,7 +724,7 @@ fn introspection_token_missing_is_400() {
             "the token parameter is missing",
         );
         assert_eq!(
-            outcome.result(),
+            outcome.report(),
             &Err(TokenError::MissingParameter(Param::Token))
         );
     }
@@ -749,16 +810,22 @@ fn introspection_of_a_tampered_access_token_is_inactive() {
 fn introspection_of_a_revoked_access_token_is_inactive() {
     let mut store = store();
     let issued = login(&mut store, &config(), WEB, NOW, 1);
-    store.apply(&[Effect::RevokeAccessTokens {
-        token_ids: vec![issued.claims.jti.clone()],
-    }]);
+    assert_eq!(
+        store.apply(&[Effect::RevokeAccessTokens {
+            token_ids: vec![issued.claims.jti.clone()],
+        }]),
+        Ok(())
+    );
     assert_inactive(&web_introspect(&mut store, T, &issued.access_token));
 
-    let mut store = endpoint_support::store();
+    let mut store = grant_engine_testkit::world::store();
     let issued = login(&mut store, &config(), WEB, NOW, 1);
-    store.apply(&[Effect::RevokeFamily {
-        family: family(&issued),
-    }]);
+    assert_eq!(
+        store.apply(&[Effect::RevokeFamily {
+            family: family(&issued),
+        }]),
+        Ok(())
+    );
     assert_inactive(&web_introspect(&mut store, T, &issued.access_token));
 }
 
@@ -800,7 +867,7 @@ fn introspection_of_an_active_access_token_gives_every_claim() {
     assert_eq!(outcome.response().body_str(), expected_body);
     assert_active_access(&outcome, &issued);
     assert_eq!(
-        outcome.result(),
+        outcome.report(),
         &Ok(Introspection {
             active: true,
             scope: Some(Scope::parse(SCOPE).unwrap()),
@@ -964,14 +1031,19 @@ fn pending_steps_do_not_show_tokens_or_secrets() {
             ("client_id", WEB),
             ("client_secret", WEB_SECRET),
         ]);
-        let parts = grant_engine::RequestParts::form_post(body.as_bytes());
+        let parts = form_post(None, &body);
         let config = config();
-        let revocation = format!("{:?}", grant_engine::revocation_endpoint(&parts, &config));
-        let introspection = format!(
-            "{:?}",
-            grant_engine::introspection_endpoint(&parts, &config, T)
+        let at = call(T, 0);
+        let revocation = pending_debugs(&mut store, &config, &at, &Revoke::parse(&parts, &config));
+        let introspection = pending_debugs(
+            &mut store,
+            &config,
+            &at,
+            &Introspect::parse(&parts, &config),
         );
-        for debug in [revocation, introspection] {
+        // The request and at least the client question.
+        assert!(revocation.len() >= 2 && introspection.len() >= 2);
+        for debug in revocation.into_iter().chain(introspection) {
             assert!(!debug.contains(token), "{debug}");
             assert!(!debug.contains(WEB_SECRET), "{debug}");
         }

@@ -4,13 +4,14 @@
 //! Once for the public client (PKCE S256, `client_id` only), once for the
 //! confidential client (HTTP Basic everywhere).
 
-mod endpoint_support;
-
-use endpoint_support::*;
-use grant_engine::{
-    AuthorizeDecision, BearerError, BearerPolicy, CodeState, Effect, MemoryStore,
-    RefreshTokenState, RequestParts, TokenHash, authenticate_bearer, authorize_with,
-};
+use grant_engine::bearer::Access;
+use grant_engine::errors::{AuthorizeError, BearerError};
+use grant_engine::store::{CodeState, RefreshTokenState};
+use grant_engine::{BearerPolicy, Effect, Exchange, MemoryStore, Outcome, TokenHash};
+use grant_engine_testkit::checks::*;
+use grant_engine_testkit::requests::*;
+use grant_engine_testkit::wire::{basic, form};
+use grant_engine_testkit::world::*;
 
 const STATE: &str = "af0ifjsldkj & = + % # \"x\"";
 
@@ -36,17 +37,20 @@ impl Client {
         pairs: &[(&str, &str)],
         now: u64,
         seed: u8,
-    ) -> grant_engine::Outcome {
+    ) -> Outcome<Exchange> {
         let (header, mut body) = self.auth();
         body.extend_from_slice(pairs);
-        let body = form(&body);
-        let mut parts = RequestParts::form_post(body.as_bytes());
-        parts.authorization = header.as_deref().map(str::as_bytes);
-        store.token_endpoint(&parts, &config(), ctx(now, seed))
+        token_post(
+            store,
+            &config(),
+            header.as_deref(),
+            &form(&body),
+            call(now, seed),
+        )
     }
 }
 
-fn run(client: &Client) {
+fn flow(client: &Client) {
     let config = config();
     let mut store = store();
     let verifier = "M25iVXpKU3puUjFaYWg3T1NDTDQtcW1ROUY5YXlwalNoc0hhakxifmZHag";
@@ -62,24 +66,17 @@ fn run(client: &Client) {
         ("code_challenge", &challenge),
         ("code_challenge_method", "S256"),
     ]);
-    let decision = match authorize_with(&mut store, query.as_bytes(), &config) {
-        Ok(decision) => decision,
-        Err(never) => match never {},
-    };
-    let AuthorizeDecision::Consent(pending) = decision else {
-        panic!("expected consent, got {decision:?}");
-    };
-    assert_eq!(pending.client_id().as_str(), client.id);
-    assert_eq!(pending.scope(), &scope("read write"));
+    let consent = expect_consent(authorize(&mut store, &config, &query));
+    assert_eq!(consent.client_id().as_str(), client.id);
+    assert_eq!(consent.scope(), &scope("read write"));
 
     // 2. The user logs in and consents to "read" only.
-    let approval = pending
-        .approve(subject(SUBJECT), scope("read"), &config, &ctx(NOW, 1))
-        .unwrap();
-    store.apply(&approval.effects);
+    let decision = consent.approve(subject(SUBJECT), scope("read"));
+    let approval = run(&mut store, &config, call(NOW, 1), decision);
+    assert_eq!(approval.report(), &Ok(()));
 
     // 3. The client parses the redirect.
-    let params = redirect_params(&approval.response, REDIRECT);
+    let params = redirect_params(approval.response(), REDIRECT);
     assert_eq!(param(&params, "state"), Some(STATE));
     assert_eq!(param(&params, "iss"), Some(ISSUER));
     let code = param(&params, "code").unwrap().to_owned();
@@ -100,7 +97,7 @@ fn run(client: &Client) {
         NOW + 5,
         2,
     );
-    let first = issued(&outcome, &config, NOW + 5);
+    let first = issued_body(outcome.response(), &config, NOW + 5);
     let body: serde_json::Value = serde_json::from_slice(&outcome.response().body).unwrap();
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["scope"], "read");
@@ -142,7 +139,7 @@ fn run(client: &Client) {
         NOW + 100,
         3,
     );
-    let second = issued(&outcome, &config, NOW + 100);
+    let second = issued_body(outcome.response(), &config, NOW + 100);
     let second_refresh = second.refresh_token.clone().unwrap();
     assert_ne!(second_refresh, first_refresh, "rotation");
     assert_eq!(second.claims.fam, first.claims.fam);
@@ -176,7 +173,6 @@ fn run(client: &Client) {
             family: second.claims.fam.clone().unwrap(),
         }]
     );
-    store.apply(outcome.effects());
 
     // 9. Introspection of the access token: inactive.
     assert_inactive(&introspect_as_rs(
@@ -202,18 +198,18 @@ fn run(client: &Client) {
     // 10. The resource server refuses both access tokens of the family.
     for token in [&first.access_token, &second.access_token] {
         let header = format!("Bearer {token}");
-        let result = match authenticate_bearer(
+        let access = bearer_header(
             &mut store,
-            Some(header.as_bytes()),
             &config,
+            Some(header.as_bytes()),
             NOW + 104,
             &read,
-        ) {
-            Ok(result) => result,
-            Err(never) => match never {},
+        );
+        let Access::Refused(outcome) = access else {
+            panic!("a revoked family's token was accepted");
         };
-        assert_eq!(result, Err(BearerError::Revoked));
-        let response = result.unwrap_err().to_http_response(config.realm(), &read);
+        assert_eq!(outcome.report(), &BearerError::Revoked);
+        let response = outcome.response();
         assert_eq!(response.status, 401);
         assert_eq!(
             response.header("www-authenticate"),
@@ -239,7 +235,7 @@ fn run(client: &Client) {
 
 #[test]
 fn public_client_with_pkce_s256() {
-    run(&Client {
+    flow(&Client {
         id: SPA,
         secret: None,
     });
@@ -247,7 +243,7 @@ fn public_client_with_pkce_s256() {
 
 #[test]
 fn confidential_client_with_basic_auth() {
-    run(&Client {
+    flow(&Client {
         id: WEB,
         secret: Some(WEB_SECRET),
     });
@@ -257,10 +253,12 @@ fn confidential_client_with_basic_auth() {
 fn deny_ends_the_flow_without_a_code() {
     let config = config();
     let mut store = store();
-    let pending = expect_consent(authorize(&mut store, &config, &pkce_query(SPA, STATE)));
+    let consent = expect_consent(authorize(&mut store, &config, &pkce_query(SPA, STATE)));
     let before = store.clone();
-    let response = pending.deny(&config);
-    let params = redirect_params(&response, REDIRECT);
+    let denied = run(&mut store, &config, call(NOW, 1), consent.deny());
+    assert_eq!(denied.report(), &Err(AuthorizeError::AccessDenied));
+    assert!(denied.effects().is_empty());
+    let params = redirect_params(denied.response(), REDIRECT);
     assert_eq!(param(&params, "error"), Some("access_denied"));
     assert_eq!(param(&params, "state"), Some(STATE));
     assert_eq!(param(&params, "code"), None);

@@ -3,16 +3,24 @@
 //! pinned through the public API only.
 //!
 //! Every refusal is checked twice: the typed [`TokenError`] and the exact
-//! [`HttpResponse`] it renders (status, JSON body bytes, headers).
+//! [`HttpResponse`](grant_engine::HttpResponse) it renders (status, JSON body
+//! bytes, headers).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use grant_engine::{
-    AuthorizationCode, AuthorizationCodeRequest, ClientAuth, ClientAuthFailure,
-    ClientCredentialsRequest, ClientId, ClientSecret, CodeVerifier, GrantType, HttpResponse,
-    InvalidScope, Param, ParseLimits, Realm, RedirectUri, RefreshToken, RefreshTokenRequest,
-    RequestParts, Scope, TokenError, TokenRequest, parse_token_request, parse_token_request_with,
+use grant_engine::errors::{ClientAuthFailure, InvalidScope, TokenError};
+use grant_engine::parse::{
+    AuthorizationCodeRequest, ClientAuth, ClientCredentialsRequest, ParseLimits,
+    RefreshTokenRequest, RequestParts, TokenRequest, parse_token_request, parse_token_request_with,
 };
+use grant_engine::values::{
+    AuthorizationCode, ClientSecret, CodeVerifier, GrantType, Param, Realm, RedirectUri,
+    RefreshToken, Scope,
+};
+use grant_engine_testkit::checks::{self, NO_STORE_JSON, headers};
+use grant_engine_testkit::requests::form_post;
+use grant_engine_testkit::wire::form;
+use grant_engine_testkit::world::{id, scope};
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -20,15 +28,10 @@ use grant_engine::{
 
 const FORM: &[u8] = b"application/x-www-form-urlencoded";
 
-/// The headers every token-endpoint response carries (RFC 6749 5.1, 5.2).
-const NO_STORE_JSON: [(&str, &str); 3] = [
-    ("content-type", "application/json"),
-    ("cache-control", "no-store"),
-    ("pragma", "no-cache"),
-];
 const NO_EXTRA: &[(&str, &str)] = &[];
 const ALLOW_POST: &[(&str, &str)] = &[("allow", "POST")];
-const BASIC_CHALLENGE: &[(&str, &str)] = &[("www-authenticate", r#"Basic realm="grant-engine""#)];
+/// `www-authenticate: Basic realm="grant-engine"`, the default realm's challenge.
+const BASIC_CHALLENGE: &[(&str, &str)] = &[checks::BASIC_CHALLENGE];
 
 const BODY_METHOD: &str =
     r#"{"error":"invalid_request","error_description":"the token endpoint accepts POST only"}"#;
@@ -69,32 +72,23 @@ fn body_malformed(param: &str) -> String {
 
 /// Parses `body` as a form POST with no Authorization header.
 fn parse(body: &str) -> Result<TokenRequest, TokenError> {
-    parse_token_request(&RequestParts::form_post(body.as_bytes()))
+    parse_token_request(&form_post(None, body))
 }
 
 /// Parses `body` as a form POST with the given Authorization header.
 fn parse_with_auth(authorization: &str, body: &str) -> Result<TokenRequest, TokenError> {
-    parse_token_request(
-        &RequestParts::form_post(body.as_bytes()).with_authorization(authorization.as_bytes()),
-    )
+    parse_token_request(&form_post(Some(authorization), body))
 }
 
 /// `Basic base64(raw)`: `raw` is sent exactly as given (already form-encoded
-/// halves, or deliberately broken ones).
+/// halves, or deliberately broken ones), unlike the testkit's
+/// `wire::basic(id, secret)`, which form-encodes each half first.
 fn basic(raw: &str) -> String {
     format!("Basic {}", STANDARD.encode(raw))
 }
 
-fn id(value: &str) -> ClientId {
-    ClientId::new(value).unwrap()
-}
-
 fn secret(value: &str) -> ClientSecret {
     ClientSecret::new(value).unwrap()
-}
-
-fn scope(value: &str) -> Scope {
-    Scope::parse(value).unwrap()
 }
 
 fn invalid_client(failure: ClientAuthFailure, authorization_header: bool) -> TokenError {
@@ -102,14 +96,6 @@ fn invalid_client(failure: ClientAuthFailure, authorization_header: bool) -> Tok
         failure,
         authorization_header,
     }
-}
-
-fn header_pairs(response: &HttpResponse) -> Vec<(&str, &str)> {
-    response
-        .headers
-        .iter()
-        .map(|(name, value)| (*name, value.as_str()))
-        .collect()
 }
 
 /// Asserts that `result` is exactly `expected`, and that it renders (with the
@@ -132,9 +118,9 @@ fn assert_refused(
     assert_eq!(response.status, status, "status of {err:?}");
     assert_eq!(response.body_str(), json, "body of {err:?}");
     assert_eq!(response.body, json.as_bytes(), "body bytes of {err:?}");
-    let mut headers = NO_STORE_JSON.to_vec();
-    headers.extend_from_slice(extra);
-    assert_eq!(header_pairs(&response), headers, "headers of {err:?}");
+    let mut expected_headers = NO_STORE_JSON.to_vec();
+    expected_headers.extend_from_slice(extra);
+    assert_eq!(headers(&response), expected_headers, "headers of {err:?}");
 }
 
 /// A `client_credentials` body authenticated with client_secret_post, plus `extra`.
@@ -1210,7 +1196,7 @@ fn client_auth_every_401_carries_a_basic_challenge() {
             assert_eq!(response.status, 401, "{err:?}");
             assert_eq!(response.body_str(), BODY_INVALID_CLIENT, "{err:?}");
             assert_eq!(
-                header_pairs(&response),
+                headers(&response),
                 [
                     ("content-type", "application/json"),
                     ("cache-control", "no-store"),
@@ -1309,7 +1295,7 @@ fn scope_every_nqchar_is_accepted() {
         .filter(|b| *b != b'"' && *b != b'\\')
         .map(char::from)
         .collect();
-    let encoded = serde_urlencoded::to_string([("scope", nqchars.as_str())]).unwrap();
+    let encoded = form(&[("scope", nqchars.as_str())]);
     let parsed = parse(&cc_body(&format!("&{encoded}"))).unwrap();
     let TokenRequest::ClientCredentials(request) = parsed else {
         panic!("not a client_credentials request");

@@ -7,12 +7,16 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use grant_engine::{
-    AuthorizationCode, AuthorizationCodeRequest, ClientAuth, ClientAuthFailure,
-    ClientCredentialsRequest, ClientId, ClientSecret, CodeVerifier, ErrorCode, InvalidGrant,
-    InvalidScope, Param, ParseLimits, Realm, RedirectUri, RefreshToken, RefreshTokenRequest,
-    RequestParts, Scope, TokenError, TokenRequest, parse_token_request, parse_token_request_with,
+use grant_engine::errors::{ClientAuthFailure, ErrorCode, InvalidGrant, InvalidScope, TokenError};
+use grant_engine::parse::{
+    AuthorizationCodeRequest, ClientAuth, ClientCredentialsRequest, ParseLimits,
+    RefreshTokenRequest, RequestParts, TokenRequest, parse_token_request, parse_token_request_with,
 };
+use grant_engine::values::{
+    AuthorizationCode, ClientId, ClientSecret, CodeVerifier, Param, Realm, RedirectUri,
+    RefreshToken, Scope,
+};
+use grant_engine_testkit::wire::form;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -55,7 +59,7 @@ fn client_auth() -> BoxedStrategy<ClientAuth> {
 }
 
 /// A non-empty scope (an empty set is not representable on the wire: see
-/// `encode_of_an_empty_scope_set_round_trips` in tests/token_request.rs).
+/// `encode_writes_an_empty_scope_set_as_omitted` in tests/token_request.rs).
 fn scope() -> impl Strategy<Value = Scope> {
     vec(r"[\x21\x23-\x5b\x5d-\x7e]{1,10}", 1..5).prop_map(|t| Scope::from_tokens(t).unwrap())
 }
@@ -262,7 +266,7 @@ fn noise_segment() -> BoxedStrategy<Vec<u8>> {
         1 => Just(b"flag".to_vec()),
         1 => Just(b"=v".to_vec()),
         1 => any::<String>().prop_map(|s| {
-            serde_urlencoded::to_string([("unknown", s)]).unwrap().into_bytes()
+            form(&[("unknown", s.as_str())]).into_bytes()
         }),
         1 => "[ -~]{0,16}".prop_map(String::into_bytes),
         1 => bytes(12),

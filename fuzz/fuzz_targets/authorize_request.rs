@@ -1,10 +1,7 @@
-//! `parse_authorization_request` and the decision on an arbitrary query;
-//! see `fuzz/common/authorize_request.rs` for the assertions.
+//! The authorization endpoint on an arbitrary query; the assertions are in
+//! `grant_engine_testkit::fuzz::authorize_request`.
 #![no_main]
 
-#[path = "../common/authorize_request.rs"]
-mod checks;
-#[path = "../common/support.rs"]
-mod support;
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::check(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    grant_engine_testkit::fuzz::authorize_request::check(data)
+});

@@ -1,8 +1,7 @@
 //! `parse_basic_credentials` on an arbitrary `Authorization` header value;
-//! see `fuzz/common/basic_credentials.rs` for the assertions.
+//! the assertions are in `grant_engine_testkit::fuzz::basic_credentials`.
 #![no_main]
 
-#[path = "../common/basic_credentials.rs"]
-mod checks;
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::check(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    grant_engine_testkit::fuzz::basic_credentials::check(data)
+});

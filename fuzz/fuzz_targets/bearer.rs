@@ -1,10 +1,6 @@
-//! `verify_bearer` on an arbitrary or mutated `Authorization` header; see
-//! `fuzz/common/bearer.rs` for the input format and the assertions.
+//! Bearer verification on an arbitrary or mutated `Authorization` header;
+//! the input format and the assertions are in
+//! `grant_engine_testkit::fuzz::bearer`.
 #![no_main]
 
-#[path = "../common/bearer.rs"]
-mod checks;
-#[path = "../common/support.rs"]
-mod support;
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::check(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| grant_engine_testkit::fuzz::bearer::check(data));

@@ -1,17 +1,12 @@
 //! The whole engine (the reference oracle) on an arbitrary state and a short
-//! sequence of arbitrary requests; see `fuzz/common/engine.rs` for the input
-//! format and the assertions.
+//! sequence of arbitrary requests; the input format and the assertions are
+//! in `grant_engine_testkit::fuzz::engine`.
 #![no_main]
 
 use libfuzzer_sys::Corpus;
 
-#[path = "../common/engine.rs"]
-mod checks;
-#[path = "../common/support.rs"]
-mod support;
-
 libfuzzer_sys::fuzz_target!(|data: &[u8]| -> Corpus {
-    if checks::check(data) {
+    if grant_engine_testkit::fuzz::engine::check(data) {
         Corpus::Keep
     } else {
         Corpus::Reject

@@ -1,14 +1,11 @@
-//! `Scope::parse` on arbitrary UTF-8; see `fuzz/common/scope.rs` for the
-//! assertions.
+//! `Scope::parse` on arbitrary UTF-8; the assertions are in
+//! `grant_engine_testkit::fuzz::scope`.
 #![no_main]
 
 use libfuzzer_sys::Corpus;
 
-#[path = "../common/scope.rs"]
-mod checks;
-
 libfuzzer_sys::fuzz_target!(|data: &[u8]| -> Corpus {
-    if checks::check(data) {
+    if grant_engine_testkit::fuzz::scope::check(data) {
         Corpus::Keep
     } else {
         Corpus::Reject

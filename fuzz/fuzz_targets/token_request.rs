@@ -1,8 +1,5 @@
-//! `parse_token_request` on an arbitrary method, headers and body; see
-//! `fuzz/common/token_request.rs` for the input format and the assertions.
+//! `parse_token_request` on an arbitrary method, headers and body; the input
+//! format and the assertions are in `grant_engine_testkit::fuzz::token_request`.
 #![no_main]
 
-#[path = "../common/token_request.rs"]
-mod checks;
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::check(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| grant_engine_testkit::fuzz::token_request::check(data));

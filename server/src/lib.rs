@@ -1,0 +1,211 @@
+//! The demo server: an axum + SQLite host of grant-engine.
+//!
+//! Shared by the `grant-engine-server` binary (which parses the command
+//! line and serves) and the tests (which start servers in-process on free
+//! loopback ports). Each engine endpoint is a module with one async
+//! handler that reads the request, runs the engine's async driver over the
+//! database ([`store::Db`] is its `AsyncStore`), and answers the engine's
+//! `HttpResponse`; [`router`] lists them.
+
+pub mod authorize;
+pub mod cli;
+pub mod form_endpoint;
+pub mod introspect;
+pub mod resource;
+pub mod respond;
+pub mod revoke;
+pub mod store;
+pub mod token;
+
+use std::error::Error;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::Response;
+use axum::routing::{any, get};
+use grant_engine::{
+    BearerPolicy, Config, EndpointUrls, Exchange, HmacKey, HttpResponse, KeyRing, MemoryStore,
+    RequestParts, Scope, drive, metadata_document,
+};
+use tokio::net::TcpListener;
+
+pub use cli::Options;
+use store::Db;
+
+/// Threads of tokio's blocking pool for the server's runtime: one per
+/// database connection (see `store::Db`), so that requests queue for it in
+/// order instead of each waking a thread that parks on its mutex.
+pub const BLOCKING_THREADS: usize = 1;
+
+/// The `kid` of the demo's single HS256 key.
+pub const KEY_ID: &str = "demo-hs256";
+
+/// What every handler shares: the engine's configuration, the database,
+/// and the responses computed once at start.
+#[derive(Clone)]
+pub struct App {
+    config: Arc<Config>,
+    db: Db,
+    /// What `/api/me` demands of a bearer token.
+    bearer_policy: Arc<BearerPolicy>,
+    /// The RFC 8414 metadata document.
+    metadata: Arc<HttpResponse>,
+    /// The response of `/bench/constant`, when `--bench-routes` was given.
+    constant: Option<Arc<HttpResponse>>,
+}
+
+impl App {
+    /// The engine's configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The database.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// What `/api/me` demands of a bearer token.
+    pub fn bearer_policy(&self) -> &BearerPolicy {
+        &self.bearer_policy
+    }
+}
+
+/// Every route of the server, with the request log around them. The form
+/// endpoints take every method: the engine answers 405 with `Allow: POST`.
+pub fn router(app: App) -> Router {
+    let mut router = Router::new()
+        .route("/oauth/authorize", get(authorize::authorize))
+        .route("/oauth/token", any(token::token))
+        .route("/oauth/revoke", any(revoke::revoke))
+        .route("/oauth/introspect", any(introspect::introspect))
+        .route("/.well-known/oauth-authorization-server", get(metadata))
+        .route("/api/me", get(resource::me));
+    if app.constant.is_some() {
+        router = router.route("/bench/constant", any(constant));
+    }
+    router
+        .layer(axum::middleware::from_fn(respond::log_request))
+        .with_state(app)
+}
+
+/// `GET /.well-known/oauth-authorization-server` (RFC 8414).
+async fn metadata(State(app): State<App>) -> Response<Body> {
+    respond::engine_response(HttpResponse::clone(&app.metadata))
+}
+
+/// `/bench/constant` (only with `--bench-routes`): reads the body like the
+/// token endpoint, then answers a fixed client_credentials token response
+/// of the same size and headers. The ceiling the token endpoint is
+/// measured against.
+async fn constant(State(app): State<App>, _body: Bytes) -> Response<Body> {
+    match &app.constant {
+        Some(response) => respond::engine_response(HttpResponse::clone(response)),
+        None => respond::internal_error("no constant response"),
+    }
+}
+
+/// A bound, configured server, ready to serve.
+pub struct Server {
+    listener: TcpListener,
+    app: App,
+}
+
+impl Server {
+    /// Binds the listen address, opens (and seeds) the database and builds
+    /// the engine's configuration.
+    pub async fn bind(options: Options) -> Result<Server, Box<dyn Error + Send + Sync>> {
+        let listener = TcpListener::bind(options.listen).await?;
+        let issuer = match options.issuer {
+            Some(issuer) => issuer,
+            None => format!("http://{}", listener.local_addr()?),
+        };
+        let key = match &options.hs256_secret {
+            Some(secret) => HmacKey::new(KEY_ID, secret)?,
+            None => {
+                // A fresh secret per start from the OS RNG, never printed:
+                // tokens do not survive a restart, refresh tokens do.
+                let mut secret = [0u8; 32];
+                getrandom::fill(&mut secret).map_err(|e| format!("no OS randomness: {e}"))?;
+                HmacKey::new(KEY_ID, &secret)?
+            }
+        };
+        // The audience is the issuer: this server is its own resource server.
+        let config = Config::new(issuer.clone(), issuer, KeyRing::new(key))
+            .with_refresh_grace_period(options.refresh_grace);
+        let clients = store::demo_clients()?;
+        let path = options.db.clone();
+        let db = tokio::task::spawn_blocking(move || {
+            let db = Db::open(path.as_deref())?;
+            db.write_blocking(|tx| {
+                for client in &clients {
+                    store::clients::insert_if_absent(tx, client)?;
+                }
+                Ok::<_, store::StoreError>(())
+            })?;
+            Ok::<_, store::StoreError>(db)
+        })
+        .await??;
+        let constant = if options.bench_routes {
+            Some(Arc::new(constant_response(&config)?))
+        } else {
+            None
+        };
+        let metadata = metadata_document(
+            &config,
+            &EndpointUrls::under(config.issuer()),
+            &Scope::parse("read write")?,
+        );
+        let bearer_policy = BearerPolicy {
+            required_scope: Scope::parse(resource::REQUIRED_SCOPE)?,
+            ..BearerPolicy::default()
+        };
+        let app = App {
+            config: Arc::new(config),
+            db,
+            bearer_policy: Arc::new(bearer_policy),
+            metadata: Arc::new(metadata),
+            constant,
+        };
+        Ok(Server { listener, app })
+    }
+
+    /// The bound address (the port is real even if 0 was asked for).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The shared state, for tests that look into the database.
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in
+    /// flight.
+    pub async fn serve(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(self.listener, router(self.app))
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+/// A real client_credentials response of this configuration (minted once
+/// against an in-memory store), for `/bench/constant`.
+fn constant_response(config: &Config) -> Result<HttpResponse, Box<dyn Error + Send + Sync>> {
+    let mut memory = MemoryStore::new();
+    for client in store::demo_clients()? {
+        memory.add_client(client);
+    }
+    let call = respond::request_call().map_err(|_| "no OS randomness")?;
+    let body = b"grant_type=client_credentials&client_id=your_client_id&client_secret=your_client_secret&scope=read%20write";
+    let request = Exchange::parse(&RequestParts::form_post(body), config);
+    let outcome = drive(&mut memory, config, call, request).map_err(|_| "the constant response")?;
+    Ok(outcome.into_response())
+}

@@ -1,0 +1,170 @@
+//! The engine's policy: who it is, how long things live, which keys sign.
+
+use crate::config::pkce_policy::PkcePolicy;
+use crate::mint::keys::KeyRing;
+use crate::parse::limits::ParseLimits;
+use crate::values::realm::Realm;
+
+/// The longest an authorization code may live (RFC 6749 4.1.2: 10 minutes).
+pub const MAX_CODE_TTL: u64 = 600;
+
+/// Runs of one request before a driver reports a conflict: the first run
+/// and up to three re-runs. A re-run sees the state the other request left;
+/// a redemption or rotation that lost the race then decides reuse or a
+/// grace-period regrant, whose effects expect nothing more of those rows, so
+/// one re-run usually settles it. A new record whose digest is already
+/// stored conflicts on every run (the same entropy derives the same value):
+/// the driver gives up after these runs, and nothing is overwritten.
+const DEFAULT_MAX_ATTEMPTS: u32 = 4;
+
+/// The engine's configuration. Built once, shared by every exchange.
+///
+/// ```
+/// use grant_engine::{Config, HmacKey, KeyRing};
+/// let keys = KeyRing::new(HmacKey::new("k1", &[1u8; 32]).unwrap());
+/// let config = Config::new("https://auth.example.com", "https://api.example.com", keys)
+///     .with_refresh_grace_period(5);
+/// assert_eq!(config.access_token_ttl(), 86_400);
+/// assert_eq!(config.with_code_ttl(3_600).code_ttl(), 600); // capped at 10 minutes
+/// ```
+#[derive(Debug, Clone)]
+pub struct Config {
+    issuer: String,
+    audience: String,
+    keys: KeyRing,
+    access_token_ttl: u64,
+    refresh_token_ttl: u64,
+    code_ttl: u64,
+    refresh_grace_period: u64,
+    pkce: PkcePolicy,
+    realm: Realm,
+    limits: ParseLimits,
+    max_attempts: u32,
+}
+
+impl Config {
+    /// A configuration with the defaults: access tokens live 24 hours,
+    /// refresh tokens 30 days, codes 10 minutes; no refresh grace period;
+    /// PKCE S256 required for public clients; 16 KiB bodies; a request whose
+    /// effects conflict is run at most 4 times.
+    pub fn new(issuer: impl Into<String>, audience: impl Into<String>, keys: KeyRing) -> Config {
+        Config {
+            issuer: issuer.into(),
+            audience: audience.into(),
+            keys,
+            access_token_ttl: 86_400,
+            refresh_token_ttl: 30 * 86_400,
+            code_ttl: MAX_CODE_TTL,
+            refresh_grace_period: 0,
+            pkce: PkcePolicy::default(),
+            realm: Realm::default(),
+            limits: ParseLimits::default(),
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+        }
+    }
+
+    /// Access-token lifetime in seconds (`expires_in`).
+    pub fn with_access_token_ttl(mut self, seconds: u64) -> Self {
+        self.access_token_ttl = seconds;
+        self
+    }
+
+    /// Refresh-token lifetime in seconds, counted from each rotation.
+    pub fn with_refresh_token_ttl(mut self, seconds: u64) -> Self {
+        self.refresh_token_ttl = seconds;
+        self
+    }
+
+    /// Code lifetime in seconds, capped at [`MAX_CODE_TTL`]. The token
+    /// endpoint enforces it on redemption whatever `expires_at` a record says.
+    pub fn with_code_ttl(mut self, seconds: u64) -> Self {
+        self.code_ttl = seconds.min(MAX_CODE_TTL);
+        self
+    }
+
+    /// How long after a rotation the rotated-out refresh token still yields
+    /// the same successor instead of tripping reuse detection (default 0).
+    pub fn with_refresh_grace_period(mut self, seconds: u64) -> Self {
+        self.refresh_grace_period = seconds;
+        self
+    }
+
+    /// The PKCE policy.
+    pub fn with_pkce(mut self, pkce: PkcePolicy) -> Self {
+        self.pkce = pkce;
+        self
+    }
+
+    /// The realm of `WWW-Authenticate` challenges.
+    pub fn with_realm(mut self, realm: Realm) -> Self {
+        self.realm = realm;
+        self
+    }
+
+    /// Body size and parameter-count limits.
+    pub fn with_limits(mut self, limits: ParseLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// How many times a driver runs one request whose effects conflicted
+    /// with another request's (at least 1, default 4): each run starts from
+    /// fresh lookups with the same time and entropy, and after the last the
+    /// driver gives up with
+    /// [`DriveError::Conflicted`](crate::machine::DriveError::Conflicted).
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Replaces the key ring (for key rotation).
+    pub fn with_keys(mut self, keys: KeyRing) -> Self {
+        self.keys = keys;
+        self
+    }
+
+    /// The `iss` of every token.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+    /// The `aud` of every access token.
+    pub fn audience(&self) -> &str {
+        &self.audience
+    }
+    /// The key ring.
+    pub fn keys(&self) -> &KeyRing {
+        &self.keys
+    }
+    /// Access-token lifetime in seconds.
+    pub fn access_token_ttl(&self) -> u64 {
+        self.access_token_ttl
+    }
+    /// Refresh-token lifetime in seconds.
+    pub fn refresh_token_ttl(&self) -> u64 {
+        self.refresh_token_ttl
+    }
+    /// Code lifetime in seconds (at most [`MAX_CODE_TTL`]).
+    pub fn code_ttl(&self) -> u64 {
+        self.code_ttl
+    }
+    /// Refresh grace period in seconds.
+    pub fn refresh_grace_period(&self) -> u64 {
+        self.refresh_grace_period
+    }
+    /// The PKCE policy.
+    pub fn pkce(&self) -> &PkcePolicy {
+        &self.pkce
+    }
+    /// The challenge realm.
+    pub fn realm(&self) -> &Realm {
+        &self.realm
+    }
+    /// The parse limits.
+    pub fn limits(&self) -> &ParseLimits {
+        &self.limits
+    }
+    /// How many times a driver runs a request whose effects conflict.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+}

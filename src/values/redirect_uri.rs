@@ -1,0 +1,98 @@
+//! The redirection endpoint URI (RFC 6749 3.1.2).
+
+use core::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::values::syntax::InvalidValue;
+
+/// An absolute URI without a fragment (RFC 6749 3.1.2), compared as an exact
+/// string (RFC 9700 2.1: no pattern matching).
+///
+/// Only the shape that matters for exact matching is checked: a scheme, no
+/// fragment, and no characters outside `%x21-7E` (so no spaces or controls).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(try_from = "String")]
+pub struct RedirectUri(String);
+
+impl RedirectUri {
+    /// Wraps `value` after checking that it is an absolute URI without a fragment.
+    pub fn new(value: impl Into<String>) -> Result<Self, InvalidValue> {
+        let value = value.into();
+        let error = InvalidValue {
+            what: "redirect_uri",
+        };
+        if !value.bytes().all(|b| (0x21..=0x7e).contains(&b)) || value.contains('#') {
+            return Err(error);
+        }
+        let Some((scheme, rest)) = value.split_once(':') else {
+            return Err(error);
+        };
+        let mut scheme_bytes = scheme.bytes();
+        let starts_alpha = scheme_bytes.next().is_some_and(|b| b.is_ascii_alphabetic());
+        let scheme_ok =
+            scheme_bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+        if !starts_alpha || !scheme_ok || rest.is_empty() {
+            return Err(error);
+        }
+        Ok(RedirectUri(value))
+    }
+
+    /// The URI exactly as registered or sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RedirectUri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Written as its string form, without an intermediate copy.
+impl Serialize for RedirectUri {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for RedirectUri {
+    type Error = InvalidValue;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        RedirectUri::new(value)
+    }
+}
+
+impl From<RedirectUri> for String {
+    fn from(uri: RedirectUri) -> String {
+        uri.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RedirectUri;
+
+    #[test]
+    fn accepts_absolute_uris() {
+        assert!(RedirectUri::new("https://your-app.com/callback").is_ok());
+        assert!(RedirectUri::new("com.example.app:/cb").is_ok());
+        assert!(RedirectUri::new("http://127.0.0.1:8080/cb?x=1").is_ok());
+    }
+
+    #[test]
+    fn refuses_the_rest() {
+        for bad in [
+            "",
+            "/relative",
+            "https://a/#frag",
+            "https://a/ b",
+            "1http://a",
+            ":x",
+            "https:",
+        ] {
+            assert!(RedirectUri::new(bad).is_err(), "{bad}");
+        }
+    }
+}

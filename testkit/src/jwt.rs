@@ -1,0 +1,63 @@
+//! Hand-made JWTs, signed independently of the engine, for the negative
+//! rows of RFC 9068 4 (wrong `alg`, `typ`, key, issuer, audience, ...).
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{KeyInit, Mac};
+
+use crate::world::{AUDIENCE, ISSUER, KID, NOW, SCOPE, SUBJECT, WEB};
+
+/// Unpadded base64url.
+pub fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// HMAC-SHA256 of `data` under `secret`.
+pub fn hs256(secret: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret).unwrap();
+    mac.update(data);
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// HMAC-SHA384 of `data` under `secret`.
+pub fn hs384(secret: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut mac = hmac::Hmac::<sha2::Sha384>::new_from_slice(secret).unwrap();
+    mac.update(data);
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// `b64(header).b64(claims)`: the signing input.
+pub fn signing_input(header: &serde_json::Value, claims: &serde_json::Value) -> String {
+    format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(claims.to_string().as_bytes())
+    )
+}
+
+/// A JWT signed with HS256 under `secret`, whatever the header says.
+pub fn craft(header: &serde_json::Value, claims: &serde_json::Value, secret: &[u8]) -> String {
+    let input = signing_input(header, claims);
+    let signature = hs256(secret, input.as_bytes());
+    format!("{input}.{}", b64(&signature))
+}
+
+/// The header the engine writes for the world's signing key.
+pub fn good_header() -> serde_json::Value {
+    serde_json::json!({ "alg": "HS256", "typ": "at+jwt", "kid": KID })
+}
+
+/// The claims of an access token as the engine mints them (RFC 9068).
+pub fn good_claims() -> serde_json::Value {
+    serde_json::json!({
+        "iss": ISSUER,
+        "sub": SUBJECT,
+        "aud": AUDIENCE,
+        "exp": NOW + 3600,
+        "iat": NOW,
+        "jti": "crafted-jti-1",
+        "client_id": WEB,
+        "scope": SCOPE,
+        "fam": "crafted-family-1",
+    })
+}
