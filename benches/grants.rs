@@ -21,42 +21,18 @@ use std::hint::black_box;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use grant_engine::store::{CodeState, PkceChallenge, RefreshTokenState};
-use grant_engine::values::{CodeChallenge, CodeChallengeMethod, CodeVerifier, FamilyId};
 use grant_engine::{
-    Call, ClientId, ClientRecord, CodeRecord, Config, Entropy, Exchange, GrantType, HmacKey,
-    HttpResponse, KeyRing, MemoryStore, Outcome, RedirectUri, RefreshTokenRecord, RequestParts,
-    Scope, Subject, TokenHash, drive,
+    Call, Config, Entropy, Exchange, HttpResponse, MemoryStore, Outcome, RequestParts, drive,
 };
 use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-const NOW: u64 = 1_800_000_000;
-const ISSUER: &str = "https://as.example";
-const AUDIENCE: &str = "https://api.example";
-const KID: &str = "k1";
-const KEY: [u8; 32] = [7; 32];
-const ENTROPY: [u8; 32] = [1; 32];
-const CLIENT_ID: &str = "your_client_id";
-const CLIENT_SECRET: &str = "your_client_secret";
-const REDIRECT_URI: &str = "https://your-app.com/callback";
-const SCOPE: &str = "read write";
-const SUBJECT: &str = "user-1234";
-const CODE: &str = "abc123";
-/// RFC 7636 Appendix B.
-const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const REFRESH: &str = "def50200641f3e...";
-const ACCESS_TTL: u64 = 86_400;
-
-const CC_BODY: &[u8] = b"grant_type=client_credentials&client_id=your_client_id\
-    &client_secret=your_client_secret&scope=read%20write";
-const AC_BODY: &[u8] = b"grant_type=authorization_code&code=abc123&client_id=your_client_id\
-    &client_secret=your_client_secret&redirect_uri=https%3A%2F%2Fyour-app.com%2Fcallback\
-    &code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const RT_BODY: &[u8] = b"grant_type=refresh_token&refresh_token=def50200641f3e...\
-    &client_id=your_client_id&client_secret=your_client_secret";
+use grant_engine_testkit::bench::{
+    AC_BODY, ACCESS_TTL, AUDIENCE, CC_BODY, CLIENT_SECRET, ENTROPY, FAMILY, ISSUER, KEY, KID, NOW,
+    RT_BODY, SCOPE, SUBJECT, VERIFIER, config, store,
+};
 
 // ---------------------------------------------------------------------------
 // grant/*: the engine
@@ -80,56 +56,14 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
-    let key = HmacKey::new(KID, &KEY).expect("key");
-    let config = Config::new(ISSUER, AUDIENCE, KeyRing::new(key));
-    let client_id = ClientId::new(CLIENT_ID).expect("client id");
-    let redirect_uri = RedirectUri::new(REDIRECT_URI).expect("redirect uri");
-    let scope = Scope::parse(SCOPE).expect("scope");
-    let family = FamilyId::new("fam-2f8d1c0a9b7e6d5c4b3a").expect("family");
-
-    let mut store = MemoryStore::new();
-    store.add_client(
-        ClientRecord::confidential(client_id.clone(), CLIENT_SECRET)
-            .with_grant_types(&[
-                GrantType::AuthorizationCode,
-                GrantType::ClientCredentials,
-                GrantType::RefreshToken,
-            ])
-            .with_scope(scope.clone())
-            .with_redirect_uri(redirect_uri.clone()),
-    );
-    let verifier = CodeVerifier::new(VERIFIER).expect("verifier");
-    store.add_code(CodeRecord {
-        code_hash: TokenHash::of(CODE),
-        client_id: client_id.clone(),
-        redirect_uri: Some(redirect_uri),
-        scope: scope.clone(),
-        subject: Subject::new(SUBJECT).expect("subject"),
-        pkce: Some(PkceChallenge {
-            challenge: CodeChallenge::s256(&verifier),
-            method: CodeChallengeMethod::S256,
-        }),
-        issued_at: NOW - 10,
-        expires_at: NOW + 590,
-        state: CodeState::Unused,
-    });
-    store.add_refresh_token(RefreshTokenRecord {
-        token_hash: TokenHash::of(REFRESH),
-        client_id,
-        subject: Subject::new(SUBJECT).expect("subject"),
-        scope,
-        family: family.clone(),
-        issued_at: NOW - 3_600,
-        expires_at: NOW + 29 * 86_400,
-        state: RefreshTokenState::Active,
-    });
-
+    let config = config();
+    let store = store();
     // One real run per grant, outside any timing: each must succeed, and
     // its tokens give the floor values of the same lengths.
     let ac = Issued::of(run(&config, &mut store.clone(), AC_BODY).response());
     let rt = Issued::of(run(&config, &mut store.clone(), RT_BODY).response());
     let _ = run(&config, &mut store.clone(), CC_BODY); // `run` asserts the 200
-    assert_eq!(rt.claim("fam"), family.as_str());
+    assert_eq!(rt.claim("fam"), FAMILY);
     Fixture {
         config,
         store,

@@ -18,86 +18,13 @@
 
 use std::hint::black_box;
 
-use grant_engine::store::{CodeState, PkceChallenge, RefreshTokenState};
-use grant_engine::values::{CodeChallenge, CodeChallengeMethod, CodeVerifier, FamilyId};
-use grant_engine::{
-    Call, ClientId, ClientRecord, CodeRecord, Config, Entropy, Exchange, GrantType, HmacKey,
-    KeyRing, MemoryStore, Outcome, RedirectUri, RefreshTokenRecord, RequestParts, Scope, Subject,
-    TokenHash, drive,
-};
-
-const NOW: u64 = 1_800_000_000;
-const CLIENT_SECRET: &str = "your_client_secret";
-const SUBJECT: &str = "user-1234";
-/// RFC 7636 Appendix B.
-const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-
-const CC_BODY: &[u8] = b"grant_type=client_credentials&client_id=your_client_id\
-    &client_secret=your_client_secret&scope=read%20write";
-const AC_BODY: &[u8] = b"grant_type=authorization_code&code=abc123&client_id=your_client_id\
-    &client_secret=your_client_secret&redirect_uri=https%3A%2F%2Fyour-app.com%2Fcallback\
-    &code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const RT_BODY: &[u8] = b"grant_type=refresh_token&refresh_token=def50200641f3e...\
-    &client_id=your_client_id&client_secret=your_client_secret";
-
-fn config() -> Config {
-    let key = HmacKey::new("k1", &[7; 32]).expect("key");
-    Config::new(
-        "https://as.example",
-        "https://api.example",
-        KeyRing::new(key),
-    )
-}
-
-/// One client, one unused code with an S256 challenge, one active refresh
-/// token: the state every grant starts from.
-fn store() -> MemoryStore {
-    let client_id = ClientId::new("your_client_id").expect("client id");
-    let redirect_uri = RedirectUri::new("https://your-app.com/callback").expect("uri");
-    let scope = Scope::parse("read write").expect("scope");
-    let mut store = MemoryStore::new();
-    store.add_client(
-        ClientRecord::confidential(client_id.clone(), CLIENT_SECRET)
-            .with_grant_types(&[
-                GrantType::AuthorizationCode,
-                GrantType::ClientCredentials,
-                GrantType::RefreshToken,
-            ])
-            .with_scope(scope.clone())
-            .with_redirect_uri(redirect_uri.clone()),
-    );
-    let verifier = CodeVerifier::new(VERIFIER).expect("verifier");
-    store.add_code(CodeRecord {
-        code_hash: TokenHash::of("abc123"),
-        client_id: client_id.clone(),
-        redirect_uri: Some(redirect_uri),
-        scope: scope.clone(),
-        subject: Subject::new(SUBJECT).expect("subject"),
-        pkce: Some(PkceChallenge {
-            challenge: CodeChallenge::s256(&verifier),
-            method: CodeChallengeMethod::S256,
-        }),
-        issued_at: NOW - 10,
-        expires_at: NOW + 590,
-        state: CodeState::Unused,
-    });
-    store.add_refresh_token(RefreshTokenRecord {
-        token_hash: TokenHash::of("def50200641f3e..."),
-        client_id,
-        subject: Subject::new(SUBJECT).expect("subject"),
-        scope,
-        family: FamilyId::new("fam-2f8d1c0a9b7e6d5c4b3a").expect("family"),
-        issued_at: NOW - 3_600,
-        expires_at: NOW + 29 * 86_400,
-        state: RefreshTokenState::Active,
-    });
-    store
-}
+use grant_engine::{Call, Config, Entropy, Exchange, MemoryStore, Outcome, RequestParts, drive};
+use grant_engine_testkit::bench::{AC_BODY, CC_BODY, ENTROPY, NOW, RT_BODY, config, store};
 
 /// The counted work: one request through the token endpoint, effects applied.
 #[inline(never)]
 fn request(config: &Config, store: &mut MemoryStore, body: &[u8]) -> Outcome<Exchange> {
-    let call = Call::new(NOW, Entropy::from_bytes([1; 32]));
+    let call = Call::new(NOW, Entropy::from_bytes(ENTROPY));
     let request = Exchange::parse(&RequestParts::form_post(body), config);
     drive(store, config, call, request).expect("the memory store applies it")
 }

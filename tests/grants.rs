@@ -20,7 +20,7 @@ use grant_engine::{
     Outcome, RefreshTokenRecord, Step, Store, TokenHash, drive,
 };
 use grant_engine_testkit::checks::*;
-use grant_engine_testkit::requests::{form_post, post, web_redeem_body, web_refresh_body};
+use grant_engine_testkit::requests::{self, form_post, post, web_redeem_body, web_refresh_body};
 use grant_engine_testkit::wire::{basic, form};
 use grant_engine_testkit::world::*;
 
@@ -1504,25 +1504,7 @@ fn decide(
     request: &Exchange,
     seed: u8,
 ) -> Outcome<Exchange> {
-    let mut step = request.start(config, &call(NOW + 1, seed));
-    loop {
-        step = match step {
-            Step::NeedClient(q) => {
-                let record = store.client(q.client_id()).unwrap();
-                q.provide(record)
-            }
-            Step::NeedCode(q) => {
-                let record = store.code(q.code_hash()).unwrap();
-                q.provide(record)
-            }
-            Step::NeedRefreshToken(q) => {
-                let record = store.refresh_token(q.token_hash()).unwrap();
-                q.provide(record)
-            }
-            Step::NeedRevocationStatus(_) => panic!("not asked"),
-            Step::Done(outcome) => return outcome,
-        }
-    }
+    requests::decide(store, config, &call(NOW + 1, seed), request)
 }
 
 #[test]

@@ -12,7 +12,7 @@ use grant_engine::store::RefreshTokenState;
 use grant_engine::values::{FamilyId, Param, TokenId};
 use grant_engine::{
     Call, Config, Effect, Endpoint, Introspect, Introspection, MemoryStore, Outcome, Revoke, Scope,
-    Step, Store, TokenError, TokenHash,
+    Store, TokenError, TokenHash,
 };
 use grant_engine_testkit::checks::{
     Issued, NO_STORE_JSON, active_access_body, assert_inactive, assert_json_error, headers,
@@ -20,8 +20,8 @@ use grant_engine_testkit::checks::{
 };
 use grant_engine_testkit::jwt::{b64, craft, good_claims, good_header};
 use grant_engine_testkit::requests::{
-    authorize_code, bearer, form_post, introspect, introspect_as_rs, login, m2m_token, refresh,
-    revoke, run, token_post,
+    authorize_code, bearer, decide_traced, form_post, introspect, introspect_as_rs, login,
+    m2m_token, refresh, revoke, run, token_post,
 };
 use grant_engine_testkit::wire::{basic, form};
 use grant_engine_testkit::world::*;
@@ -125,31 +125,10 @@ fn pending_debugs<E: Endpoint + Debug>(
     request: &E,
 ) -> Vec<String> {
     let mut debugs = vec![format!("{request:?}")];
-    let mut step = request.start(config, call);
-    loop {
-        if !matches!(step, Step::Done(_)) {
-            debugs.push(format!("{step:?}"));
-        }
-        step = match step {
-            Step::NeedClient(q) => {
-                let record = store.client(q.client_id()).unwrap();
-                q.provide(record)
-            }
-            Step::NeedCode(q) => {
-                let record = store.code(q.code_hash()).unwrap();
-                q.provide(record)
-            }
-            Step::NeedRefreshToken(q) => {
-                let record = store.refresh_token(q.token_hash()).unwrap();
-                q.provide(record)
-            }
-            Step::NeedRevocationStatus(q) => {
-                let revoked = store.is_revoked(q.jti(), q.family()).unwrap();
-                q.provide(revoked)
-            }
-            Step::Done(_) => return debugs,
-        };
-    }
+    let _ = decide_traced(store, config, call, request, |step| {
+        debugs.push(format!("{step:?}"))
+    });
+    debugs
 }
 
 const T: u64 = NOW + 20;

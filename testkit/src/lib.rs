@@ -2,6 +2,7 @@
 //! tests, the oracle's, the demo server's and the fuzzer use one copy:
 //!
 //! - [`world`]: the configuration, clients and records the tests run in;
+//! - [`bench`]: the state and requests the benches measure;
 //! - [`wire`]: form and Basic encodings, written independently of the engine;
 //! - [`checks`]: the exact-response checks every test repeats, and every
 //!   access token verified by the independent `jsonwebtoken` crate;
@@ -17,6 +18,7 @@
 #![forbid(unsafe_code)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+pub mod bench;
 pub mod checks;
 pub mod conformance;
 pub mod executor;

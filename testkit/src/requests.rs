@@ -5,7 +5,8 @@ use grant_engine::bearer::Access;
 use grant_engine::errors::BearerError;
 use grant_engine::{
     AccessTokenClaims, Authorization, Authorize, BearerPolicy, Call, Config, Consent, Endpoint,
-    Exchange, Introspect, MemoryStore, Outcome, RequestParts, Revoke, VerifyBearer, drive,
+    Exchange, Introspect, MemoryStore, Outcome, RequestParts, Revoke, Step, Store, VerifyBearer,
+    drive,
 };
 
 use crate::checks::{Issued, issued_body, param, redirect_params};
@@ -14,6 +15,54 @@ use crate::world::{
     CHALLENGE, M2M, M2M_SECRET, NOW, REDIRECT, RS, RS_SECRET, SCOPE, SUBJECT, VERIFIER, WEB,
     WEB_SECRET, call, code_record, scope, secret_of_client, subject,
 };
+
+/// Runs `request` to its output, answering every question from `store`,
+/// without applying anything; `on_step` sees every question before it is
+/// answered. (A decided outcome whose effects the test applies itself, or
+/// two decided from the same state, are how a race is built by hand.)
+pub fn decide_traced<'c, E: Endpoint>(
+    store: &mut MemoryStore,
+    config: &'c Config,
+    call: &Call,
+    request: &'c E,
+    mut on_step: impl FnMut(&Step<'c, E>),
+) -> E::Output {
+    let mut step = request.start(config, call);
+    loop {
+        if !matches!(step, Step::Done(_)) {
+            on_step(&step);
+        }
+        step = match step {
+            Step::NeedClient(q) => {
+                let record = store.client(q.client_id()).unwrap();
+                q.provide(record)
+            }
+            Step::NeedCode(q) => {
+                let record = store.code(q.code_hash()).unwrap();
+                q.provide(record)
+            }
+            Step::NeedRefreshToken(q) => {
+                let record = store.refresh_token(q.token_hash()).unwrap();
+                q.provide(record)
+            }
+            Step::NeedRevocationStatus(q) => {
+                let revoked = store.is_revoked(q.jti(), q.family()).unwrap();
+                q.provide(revoked)
+            }
+            Step::Done(output) => return output,
+        }
+    }
+}
+
+/// [`decide_traced`] without the trace.
+pub fn decide<'c, E: Endpoint>(
+    store: &mut MemoryStore,
+    config: &'c Config,
+    call: &Call,
+    request: &'c E,
+) -> E::Output {
+    decide_traced(store, config, call, request, |_| {})
+}
 
 /// Runs `request` against `store` (the memory store never fails; a
 /// conflict would be a test's bug).
