@@ -2,7 +2,7 @@
 //! tests, the oracle's, the demo server's and the fuzzer use one copy:
 //!
 //! - [`world`]: the configuration, clients and records the tests run in;
-//! - [`bench`]: the state and requests the benches measure;
+//! - [`bench`](mod@bench): the state and requests the benches measure;
 //! - [`wire`]: form and Basic encodings, written independently of the engine;
 //! - [`checks`]: the exact-response checks every test repeats, and every
 //!   access token verified by the independent `jsonwebtoken` crate;
