@@ -2,19 +2,26 @@
 
 use std::ffi::OsString;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+
+use crate::store::target::DbTarget;
 
 /// The usage text printed by `--help` and after a bad argument.
 pub const USAGE: &str = "\
-usage: server [--listen ADDR] [--db PATH] [--hs256-secret SECRET] [--issuer URL]
-              [--refresh-grace SECONDS] [--bench-routes]
+usage: server [--listen ADDR] [--db PATH|URL] [--db-pool SIZE] [--hs256-secret SECRET]
+              [--issuer URL] [--refresh-grace SECONDS] [--purge-every SECONDS]
+              [--bench-routes]
 
   --listen ADDR            address to listen on (default 127.0.0.1:8080)
   --db PATH                SQLite database file (default: in memory, lost on exit)
+  --db URL                 PostgreSQL, postgres://USER[:PASSWORD]@HOST:PORT/DBNAME;
+                           any number of servers may share it
+  --db-pool SIZE           PostgreSQL connections of this process (default 16)
   --hs256-secret SECRET    JWT signing secret, at least 32 bytes
                            (default: 32 random bytes per start, never printed)
   --issuer URL             issuer and audience (default: http:// + the listen address)
   --refresh-grace SECONDS  refresh-token grace period (default 0)
+  --purge-every SECONDS    delete expired codes, tokens and revocations this often
+                           (default 3600; 0: never)
   --bench-routes           also serve the benchmark route /bench/constant
 ";
 
@@ -23,14 +30,18 @@ usage: server [--listen ADDR] [--db PATH] [--hs256-secret SECRET] [--issuer URL]
 pub struct Options {
     /// Where to listen; port 0 picks a free port.
     pub listen: SocketAddr,
-    /// The database file, or `None` for an in-memory database.
-    pub db: Option<PathBuf>,
+    /// The database.
+    pub db: DbTarget,
+    /// The most PostgreSQL connections this process opens.
+    pub db_pool: usize,
     /// The HS256 secret, or `None` for random bytes from the OS.
     pub hs256_secret: Option<Vec<u8>>,
     /// The issuer (and audience), or `None` for `http://` + the bound address.
     pub issuer: Option<String>,
     /// The refresh-token grace period in seconds.
     pub refresh_grace: u64,
+    /// Seconds between purges of expired records; 0 for none.
+    pub purge_every: u64,
     /// Whether to serve `/bench/constant`.
     pub bench_routes: bool,
 }
@@ -39,10 +50,12 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            db: None,
+            db: DbTarget::Memory,
+            db_pool: 16,
             hs256_secret: None,
             issuer: None,
             refresh_grace: 0,
+            purge_every: 3600,
             bench_routes: false,
         }
     }
@@ -53,12 +66,14 @@ impl std::fmt::Debug for Options {
         f.debug_struct("Options")
             .field("listen", &self.listen)
             .field("db", &self.db)
+            .field("db_pool", &self.db_pool)
             .field(
                 "hs256_secret",
                 &self.hs256_secret.as_ref().map(|_| "<redacted>"),
             )
             .field("issuer", &self.issuer)
             .field("refresh_grace", &self.refresh_grace)
+            .field("purge_every", &self.purge_every)
             .field("bench_routes", &self.bench_routes)
             .finish()
     }
@@ -106,7 +121,8 @@ where
                     .parse()
                     .map_err(|_| format!("--listen: {text:?} is not an IP address and port"))?;
             }
-            "--db" => options.db = Some(PathBuf::from(value("a file path")?)),
+            "--db" => options.db = DbTarget::parse(&value("a file path or a postgres:// URL")?)?,
+            "--db-pool" => options.db_pool = seconds_or_count(&value("a size")?, "--db-pool")?,
             "--hs256-secret" => {
                 let secret = value("a secret")?;
                 if secret.len() < 32 {
@@ -118,10 +134,10 @@ where
             }
             "--issuer" => options.issuer = Some(value("a URL")?),
             "--refresh-grace" => {
-                let text = value("a number of seconds")?;
-                options.refresh_grace = text
-                    .parse()
-                    .map_err(|_| format!("--refresh-grace: {text:?} is not a number of seconds"))?;
+                options.refresh_grace = seconds_or_count(&value("seconds")?, "--refresh-grace")?;
+            }
+            "--purge-every" => {
+                options.purge_every = seconds_or_count(&value("seconds")?, "--purge-every")?;
             }
             "--bench-routes" if inline.is_none() => options.bench_routes = true,
             // A stray value is not echoed: it might be a secret.
@@ -130,4 +146,10 @@ where
         }
     }
     Ok(Command::Serve(options))
+}
+
+/// A non-negative whole number (seconds, or a size).
+fn seconds_or_count<T: std::str::FromStr>(text: &str, name: &str) -> Result<T, String> {
+    text.parse()
+        .map_err(|_| format!("{name}: {text:?} is not a whole number"))
 }

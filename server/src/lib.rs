@@ -1,11 +1,12 @@
-//! The demo server: an axum + SQLite host of grant-engine.
+//! The demo server: an axum host of grant-engine on SQLite (one process)
+//! or PostgreSQL (any number of processes on one database).
 //!
 //! Shared by the `grant-engine-server` binary (which parses the command
 //! line and serves) and the tests (which start servers in-process on free
 //! loopback ports). Each engine endpoint is a module with one async
 //! handler that reads the request, runs the engine's async driver over the
-//! database ([`store::Db`] is its `AsyncStore`), and answers the engine's
-//! `HttpResponse`; [`router`] lists them.
+//! database ([`store::storage::Storage`] is its `AsyncStore`), and answers
+//! the engine's `HttpResponse`; [`router`] lists them.
 
 pub mod authorize;
 pub mod cli;
@@ -21,6 +22,7 @@ use std::error::Error;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -34,11 +36,13 @@ use grant_engine::{
 use tokio::net::TcpListener;
 
 pub use cli::Options;
-use store::Db;
+use store::purge::Cutoffs;
+use store::storage::Storage;
 
 /// Threads of tokio's blocking pool for the server's runtime: one per
-/// database connection (see `store::Db`), so that requests queue for it in
-/// order instead of each waking a thread that parks on its mutex.
+/// SQLite connection (see `store::sqlite::db::SqliteDb`), so that requests
+/// queue for it in order instead of each waking a thread that parks on its
+/// mutex. PostgreSQL needs none.
 pub const BLOCKING_THREADS: usize = 1;
 
 /// The `kid` of the demo's single HS256 key.
@@ -49,7 +53,7 @@ pub const KEY_ID: &str = "demo-hs256";
 #[derive(Clone)]
 pub struct App {
     config: Arc<Config>,
-    db: Db,
+    db: Storage,
     /// What `/api/me` demands of a bearer token.
     bearer_policy: Arc<BearerPolicy>,
     /// The RFC 8414 metadata document.
@@ -65,7 +69,7 @@ impl App {
     }
 
     /// The database.
-    pub fn db(&self) -> &Db {
+    pub fn db(&self) -> &Storage {
         &self.db
     }
 
@@ -113,6 +117,8 @@ async fn constant(State(app): State<App>, _body: Bytes) -> Response<Body> {
 pub struct Server {
     listener: TcpListener,
     app: App,
+    /// Seconds between purges; 0 for none.
+    purge_every: u64,
 }
 
 impl Server {
@@ -137,19 +143,8 @@ impl Server {
         // The audience is the issuer: this server is its own resource server.
         let config = Config::new(issuer.clone(), issuer, KeyRing::new(key))
             .with_refresh_grace_period(options.refresh_grace);
-        let clients = store::demo_clients()?;
-        let path = options.db.clone();
-        let db = tokio::task::spawn_blocking(move || {
-            let db = Db::open(path.as_deref())?;
-            db.write_blocking(|tx| {
-                for client in &clients {
-                    store::clients::insert_if_absent(tx, client)?;
-                }
-                Ok::<_, store::StoreError>(())
-            })?;
-            Ok::<_, store::StoreError>(db)
-        })
-        .await??;
+        let clients = store::demo::demo_clients()?;
+        let db = Storage::open(&options.db, options.db_pool, &clients).await?;
         let constant = if options.bench_routes {
             Some(Arc::new(constant_response(&config)?))
         } else {
@@ -171,7 +166,11 @@ impl Server {
             metadata: Arc::new(metadata),
             constant,
         };
-        Ok(Server { listener, app })
+        Ok(Server {
+            listener,
+            app,
+            purge_every: options.purge_every,
+        })
     }
 
     /// The bound address (the port is real even if 0 was asked for).
@@ -185,14 +184,45 @@ impl Server {
     }
 
     /// Serves until `shutdown` completes, then finishes the requests in
-    /// flight.
+    /// flight; purges expired records every `--purge-every` seconds
+    /// meanwhile.
     pub async fn serve(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, router(self.app))
+        let purger = (self.purge_every > 0).then(|| {
+            let every = Duration::from_secs(self.purge_every);
+            tokio::spawn(purge_periodically(self.app.clone(), every))
+        });
+        let served = axum::serve(self.listener, router(self.app))
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        if let Some(purger) = purger {
+            purger.abort();
+        }
+        served
+    }
+}
+
+/// Purges expired records every `every`, the first time one period after
+/// the start. A failed purge is logged and tried again next time; several
+/// processes purging one database at once is safe (`store::purge`).
+async fn purge_periodically(app: App, every: Duration) {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match app.db.purge(Cutoffs::at(respond::now(), &app.config)).await {
+            Ok(purged) if purged.is_empty() => {}
+            Ok(purged) => tracing::info!(
+                codes = purged.codes,
+                refresh_tokens = purged.refresh_tokens,
+                revoked_families = purged.revoked_families,
+                revoked_access_tokens = purged.revoked_access_tokens,
+                "purged expired records"
+            ),
+            Err(error) => tracing::warn!(%error, "purge failed"),
+        }
     }
 }
 
@@ -200,7 +230,7 @@ impl Server {
 /// against an in-memory store), for `/bench/constant`.
 fn constant_response(config: &Config) -> Result<HttpResponse, Box<dyn Error + Send + Sync>> {
     let mut memory = MemoryStore::new();
-    for client in store::demo_clients()? {
+    for client in store::demo::demo_clients()? {
         memory.add_client(client);
     }
     let call = respond::request_call().map_err(|_| "no OS randomness")?;

@@ -1,9 +1,10 @@
 //! The grant-engine demo server: a real OAuth 2.0 authorization server on
-//! axum and SQLite, embedding the sans-io engine.
+//! axum and SQLite or PostgreSQL, embedding the sans-io engine.
 //!
 //! ```text
-//! cargo run --release -p grant-engine-server -- [--listen 127.0.0.1:8080] [--db PATH] \
-//!     [--hs256-secret SECRET] [--issuer URL] [--refresh-grace SECONDS]
+//! cargo run --release -p grant-engine-server -- [--listen 127.0.0.1:8080] \
+//!     [--db PATH | --db postgres://USER@HOST:PORT/DBNAME] [--hs256-secret SECRET] \
+//!     [--issuer URL] [--refresh-grace SECONDS] [--purge-every SECONDS]
 //! ```
 //!
 //! Seeded clients: `your_client_id` / `your_client_secret` (confidential:
@@ -29,12 +30,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // A database file's statements run on tokio's blocking pool
+    // A SQLite file's statements run on tokio's blocking pool
     // (`spawn_blocking`), never on the async workers (an in-memory one's take
-    // microseconds and run on the task: `store::Db`). The database is one
-    // connection behind a mutex, so the pool gets one thread: statements
-    // queue for it in order instead of each waking a thread that parks on
-    // the mutex.
+    // microseconds and run on the task: `store::sqlite::db::SqliteDb`). That
+    // database is one connection behind a mutex, so the pool gets one
+    // thread: statements queue for it in order instead of each waking a
+    // thread that parks on the mutex. PostgreSQL is async and needs none.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(server::BLOCKING_THREADS)
@@ -49,10 +50,7 @@ fn main() -> ExitCode {
 }
 
 async fn serve(options: server::Options) -> ExitCode {
-    let db = options
-        .db
-        .as_ref()
-        .map_or_else(|| String::from("in memory"), |p| p.display().to_string());
+    let db = options.db.describe();
     let server = match server::Server::bind(options).await {
         Ok(server) => server,
         Err(error) => {

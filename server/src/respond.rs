@@ -13,7 +13,7 @@ use grant_engine::{
     Call, ClientId, Config, DriveError, Entropy, HttpResponse, RequestParts, TokenError,
 };
 
-use crate::store::StoreError;
+use crate::store::error::StoreError;
 
 /// What the engine reads of a form POST (token, revocation, introspection),
 /// owned so that it can move into a blocking task.

@@ -1,14 +1,19 @@
 //! The store conformance suite against the demo server's SQLite store, in
 //! memory and on a file (WAL), on the server's kind of runtime.
 
-use grant_engine_server::store::{self, Db, StoreError};
+use grant_engine_server::store::error::StoreError;
+use grant_engine_server::store::sqlite::clients;
+use grant_engine_server::store::sqlite::db::SqliteDb;
 use grant_engine_testkit::conformance::check;
 
-async fn sqlite(clients: Vec<grant_engine::ClientRecord>, path: Option<std::path::PathBuf>) -> Db {
-    let db = Db::open(path.as_deref()).expect("the database opens");
+async fn sqlite(
+    clients: Vec<grant_engine::ClientRecord>,
+    path: Option<std::path::PathBuf>,
+) -> SqliteDb {
+    let db = SqliteDb::open(path.as_deref()).expect("the database opens");
     db.write(move |tx| {
         for client in &clients {
-            store::clients::insert_if_absent(tx, client)?;
+            clients::insert_if_absent(tx, client)?;
         }
         Ok::<_, StoreError>(())
     })

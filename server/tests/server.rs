@@ -24,6 +24,7 @@ use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 use server::cli::{self, Command};
 use server::store;
+use server::store::target::DbTarget;
 use tokio::sync::{Barrier, oneshot};
 use tokio::task::JoinHandle;
 
@@ -220,7 +221,9 @@ async fn is_family_revoked(server: &TestServer, family: FamilyId) -> bool {
     server
         .app
         .db()
-        .read(move |tx| store::revocations::is_family_revoked(tx, &family))
+        .sqlite()
+        .expect("the SQLite store")
+        .read(move |tx| store::sqlite::revocations::is_family_revoked(tx, &family))
         .await
         .expect("db")
 }
@@ -230,6 +233,8 @@ async fn active_refresh_tokens(server: &TestServer, family: &FamilyId) -> i64 {
     server
         .app
         .db()
+        .sqlite()
+        .expect("the SQLite store")
         .read(move |tx| {
             Ok(tx.query_row(
                 "SELECT count(*) FROM refresh_tokens WHERE family = ?1 AND state = 'active'",
@@ -299,7 +304,9 @@ async fn seed_authorization_code_request() {
     server
         .app
         .db()
-        .write(move |tx| store::codes::insert(tx, &record))
+        .sqlite()
+        .expect("the SQLite store")
+        .write(move |tx| store::sqlite::codes::insert(tx, &record))
         .await
         .map(|inserted| assert!(inserted))
         .unwrap();
@@ -702,7 +709,9 @@ async fn code_redemption_race() {
     let jti_revoked = server
         .app
         .db()
-        .read(move |tx| store::revocations::is_access_token_revoked(tx, &jti))
+        .sqlite()
+        .expect("the SQLite store")
+        .read(move |tx| store::sqlite::revocations::is_access_token_revoked(tx, &jti))
         .await
         .unwrap();
     assert!(
@@ -886,6 +895,8 @@ async fn refresh_token_survives_a_restart() {
     let clients: i64 = second
         .app
         .db()
+        .sqlite()
+        .expect("the SQLite store")
         .read(|tx| Ok(tx.query_row("SELECT count(*) FROM clients", [], |row| row.get(0))?))
         .await
         .unwrap();
@@ -1102,7 +1113,9 @@ async fn storage_failure_is_a_json_500() {
     server
         .app
         .db()
-        .write(|tx| Ok::<_, store::StoreError>(tx.execute_batch("DROP TABLE clients")?))
+        .sqlite()
+        .expect("the SQLite store")
+        .write(|tx| Ok::<_, store::error::StoreError>(tx.execute_batch("DROP TABLE clients")?))
         .await
         .unwrap();
     let reply = post_form(
@@ -1134,10 +1147,7 @@ fn command_line() {
         panic!("parses");
     };
     assert_eq!(options.listen.to_string(), "127.0.0.1:9000");
-    assert_eq!(
-        options.db.as_deref(),
-        Some(std::path::Path::new("/tmp/x.db"))
-    );
+    assert_eq!(options.db, DbTarget::File(PathBuf::from("/tmp/x.db")));
     assert_eq!(options.issuer.as_deref(), Some("https://as.example"));
     assert_eq!(options.refresh_grace, 5);
     assert!(options.bench_routes);
@@ -1146,7 +1156,9 @@ fn command_line() {
         panic!("parses");
     };
     assert_eq!(defaults.listen.to_string(), "127.0.0.1:8080");
-    assert!(defaults.db.is_none() && defaults.hs256_secret.is_none());
+    assert_eq!(defaults.db, DbTarget::Memory);
+    assert!(defaults.hs256_secret.is_none());
+    assert_eq!((defaults.db_pool, defaults.purge_every), (16, 3600));
     assert!(matches!(cli::parse(["--help"]), Ok(Command::Help)));
     assert!(cli::parse(["--hs256-secret", "short"]).is_err());
     assert!(cli::parse(["--listen", "nowhere"]).is_err());

@@ -11,6 +11,7 @@
 //! - [`conformance`]: the store conformance suite any store runs, and
 //!   stores that each break one guarantee;
 //! - [`executor`]: a runtime-free `block_on`, a yield and a join;
+//! - [`postgres`]: a throwaway PostgreSQL cluster for a store's tests;
 //! - [`fuzz`]: the checks of the fuzz targets, and the independent model
 //!   of the engine the `engine` target checks the oracle against.
 //!
@@ -24,6 +25,7 @@ pub mod conformance;
 pub mod executor;
 pub mod fuzz;
 pub mod jwt;
+pub mod postgres;
 pub mod requests;
 pub mod wire;
 pub mod world;

@@ -1,22 +1,23 @@
-//! SQLite storage for the demo server: the schema, one module of
-//! functions per table, the engine's effects applied under the store
-//! contract ([`apply`]), and [`Db`] as the engine's `AsyncStore`.
+//! Storage for the demo server: SQLite (in memory or a file, one process)
+//! or PostgreSQL (any number of processes on one database), both under the
+//! engine's store contract.
 //!
-//! Every function takes a `&Connection`, so it runs inside whichever
-//! transaction the caller opened.
+//! - [`storage::Storage`]: the backend `--db` chose, as the handlers'
+//!   `AsyncStore`;
+//! - [`sqlite`] and [`postgres`]: each backend's schema, one module of
+//!   functions per table, its `apply` (where its isolation is explained)
+//!   and its purge;
+//! - [`rows`] and [`columns`]: the columns both backends share, and their
+//!   conversion to the engine's records;
+//! - [`purge`]: what housekeeping may delete, and when;
+//! - [`demo`]: the seeded clients; [`target`]: what `--db` names.
 
-pub mod apply;
-pub mod async_store;
-pub mod clients;
-pub mod codes;
 pub mod columns;
-pub mod db;
 pub mod demo;
 pub mod error;
-pub mod refresh_tokens;
-pub mod revocations;
-pub mod schema;
-
-pub use db::Db;
-pub use demo::demo_clients;
-pub use error::StoreError;
+pub mod postgres;
+pub mod purge;
+pub mod rows;
+pub mod sqlite;
+pub mod storage;
+pub mod target;

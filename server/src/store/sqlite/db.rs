@@ -8,7 +8,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 use crate::store::error::StoreError;
-use crate::store::schema::SCHEMA;
+use crate::store::sqlite::schema::migrate;
 
 /// The database: one connection behind a mutex.
 ///
@@ -20,16 +20,16 @@ use crate::store::schema::SCHEMA;
 /// but the mutex, and its statements take microseconds, so they run on the
 /// calling task.
 #[derive(Clone)]
-pub struct Db {
+pub struct SqliteDb {
     conn: Arc<Mutex<Connection>>,
     /// Whether statements run on the blocking pool (a file database).
     blocking: bool,
 }
 
-impl Db {
+impl SqliteDb {
     /// Opens (or creates) the database at `path`, or an in-memory one, and
-    /// creates the schema if absent.
-    pub fn open(path: Option<&Path>) -> Result<Db, StoreError> {
+    /// creates or migrates its schema.
+    pub fn open(path: Option<&Path>) -> Result<SqliteDb, StoreError> {
         let conn = match path {
             Some(path) => {
                 let conn = Connection::open(path)?;
@@ -45,11 +45,12 @@ impl Db {
         conn.busy_timeout(Duration::from_secs(5))?;
         // Room for every statement of this file, so none is ever re-parsed.
         conn.set_prepared_statement_cache_capacity(64);
-        conn.execute_batch(SCHEMA)?;
-        Ok(Db {
+        let db = SqliteDb {
             conn: Arc::new(Mutex::new(conn)),
             blocking: path.is_some(),
-        })
+        };
+        db.write_blocking(migrate)?;
+        Ok(db)
     }
 
     /// Runs `f` in a write transaction (`BEGIN IMMEDIATE`) on the calling
@@ -92,7 +93,7 @@ impl Db {
             .map_err(|_| E::from(StoreError::TaskFailed))?
     }
 
-    /// [`Db::write_blocking`] on tokio's blocking pool, so the runtime's
+    /// [`SqliteDb::write_blocking`] on tokio's blocking pool, so the runtime's
     /// workers never wait for SQLite.
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where

@@ -20,17 +20,11 @@ use grant_engine::{
     AsyncStore, ClientId, ClientRecord, CodeRecord, Effect, RefreshTokenRecord, TokenHash,
 };
 
-use crate::store::db::Db;
 use crate::store::error::StoreError;
-use crate::store::{apply, clients, codes, refresh_tokens, revocations};
+use crate::store::sqlite::db::SqliteDb;
+use crate::store::sqlite::{apply, clients, codes, refresh_tokens, revocations};
 
-impl From<StoreError> for ApplyError<StoreError> {
-    fn from(error: StoreError) -> Self {
-        ApplyError::Store(error)
-    }
-}
-
-impl AsyncStore for Db {
+impl AsyncStore for SqliteDb {
     type Error = StoreError;
 
     fn client(

@@ -6,17 +6,22 @@ use rusqlite::Connection;
 
 use crate::store::error::StoreError;
 
-/// Records `family` as revoked (its access tokens carry it as `fam`).
+/// Records `family` as revoked (its access tokens carry it as `fam`), at
+/// the database's clock (for the purge).
 pub fn revoke_family(conn: &Connection, family: &FamilyId) -> Result<(), StoreError> {
-    conn.prepare_cached("INSERT OR IGNORE INTO revoked_families (family) VALUES (?1)")?
-        .execute([family.as_str()])?;
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO revoked_families (family, revoked_at) VALUES (?1, unixepoch())",
+    )?
+    .execute([family.as_str()])?;
     Ok(())
 }
 
-/// Records single access tokens as revoked, by `jti`.
+/// Records single access tokens as revoked, by `jti`, at the database's
+/// clock (for the purge).
 pub fn revoke_access_tokens(conn: &Connection, token_ids: &[TokenId]) -> Result<(), StoreError> {
-    let mut insert =
-        conn.prepare_cached("INSERT OR IGNORE INTO revoked_access_tokens (jti) VALUES (?1)")?;
+    let mut insert = conn.prepare_cached(
+        "INSERT OR IGNORE INTO revoked_access_tokens (jti, revoked_at) VALUES (?1, unixepoch())",
+    )?;
     for jti in token_ids {
         insert.execute([jti.as_str()])?;
     }

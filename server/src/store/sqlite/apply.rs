@@ -8,7 +8,7 @@ use grant_engine::store::{ApplyError, Conflict};
 use rusqlite::Connection;
 
 use crate::store::error::StoreError;
-use crate::store::{codes, refresh_tokens, revocations};
+use crate::store::sqlite::{codes, refresh_tokens, revocations};
 
 /// Applies `effects` in order inside the caller's write transaction. A
 /// conflict or a failure leaves it to the caller to roll back.
