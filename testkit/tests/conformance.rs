@@ -22,7 +22,7 @@ fn memory_store_report() -> Report {
 fn the_memory_store_passes_the_suite() {
     let report = memory_store_report();
     assert!(report.passed(), "{report}");
-    assert_eq!(report.checks.len(), 17, "{:?}", report.checks);
+    assert_eq!(report.checks.len(), 18, "{:?}", report.checks);
 }
 
 /// Which checks catch a store that skips each guarantee.

@@ -12,7 +12,9 @@
 //! - [`concurrency`]: 32 requests in flight at once (every store call
 //!   yields, so they interleave even over a store that answers at once):
 //!   one redemption of a code succeeds, a refresh family never forks, a
-//!   revocation holds for the next request.
+//!   revocation holds for the next request, and a revocation racing a
+//!   rotation leaves no live token (what a database store at a weak
+//!   isolation level gets wrong without a lock that orders the two).
 //!
 //! A store passes when [`check`] reports no failure. A blocking
 //! [`Store`](grant_engine::Store) runs it through an async wrapper (as
