@@ -113,43 +113,54 @@ where
                 .into_string()
                 .map_err(|_| format!("the value of {name} must be UTF-8"))
         };
-        match name.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            "--listen" => {
-                let text = value("an address such as 127.0.0.1:8080")?;
-                options.listen = text
-                    .parse()
-                    .map_err(|_| format!("--listen: {text:?} is not an IP address and port"))?;
-            }
-            "--db" => options.db = DbTarget::parse(&value("a file path or a postgres:// URL")?)?,
-            "--db-pool" => options.db_pool = seconds_or_count(&value("a size")?, "--db-pool")?,
-            "--hs256-secret" => {
-                let secret = value("a secret")?;
-                if secret.len() < 32 {
-                    return Err(String::from(
-                        "--hs256-secret must be at least 32 bytes (RFC 7518 3.2)",
-                    ));
-                }
-                options.hs256_secret = Some(secret.into_bytes());
-            }
-            "--issuer" => options.issuer = Some(value("a URL")?),
-            "--refresh-grace" => {
-                options.refresh_grace = seconds_or_count(&value("seconds")?, "--refresh-grace")?;
-            }
-            "--purge-every" => {
-                options.purge_every = seconds_or_count(&value("seconds")?, "--purge-every")?;
-            }
-            "--bench-routes" if inline.is_none() => options.bench_routes = true,
-            // A stray value is not echoed: it might be a secret.
-            other if other.starts_with('-') => return Err(format!("unknown option {other:?}")),
-            _ => return Err(String::from("unexpected argument (options start with --)")),
+        if matches!(name.as_str(), "-h" | "--help") {
+            return Ok(Command::Help);
+        }
+        if name == "--bench-routes" && inline.is_none() {
+            options.bench_routes = true;
+        } else {
+            set(&mut options, &name, &mut value)?;
         }
     }
     Ok(Command::Serve(options))
 }
 
+/// Sets the option `name` from the value `value` reads.
+fn set(
+    options: &mut Options,
+    name: &str,
+    value: &mut impl FnMut(&str) -> Result<String, String>,
+) -> Result<(), String> {
+    match name {
+        "--listen" => {
+            let text = value("an address such as 127.0.0.1:8080")?;
+            options.listen = text
+                .parse()
+                .map_err(|_| format!("--listen: {text:?} is not an IP address and port"))?;
+        }
+        "--db" => options.db = DbTarget::parse(&value("a file path or a postgres:// URL")?)?,
+        "--db-pool" => options.db_pool = whole_number(&value("a size")?, name)?,
+        "--hs256-secret" => {
+            let secret = value("a secret")?;
+            if secret.len() < 32 {
+                return Err(String::from(
+                    "--hs256-secret must be at least 32 bytes (RFC 7518 3.2)",
+                ));
+            }
+            options.hs256_secret = Some(secret.into_bytes());
+        }
+        "--issuer" => options.issuer = Some(value("a URL")?),
+        "--refresh-grace" => options.refresh_grace = whole_number(&value("seconds")?, name)?,
+        "--purge-every" => options.purge_every = whole_number(&value("seconds")?, name)?,
+        // A stray value is not echoed: it might be a secret.
+        other if other.starts_with('-') => return Err(format!("unknown option {other:?}")),
+        _ => return Err(String::from("unexpected argument (options start with --)")),
+    }
+    Ok(())
+}
+
 /// A non-negative whole number (seconds, or a size).
-fn seconds_or_count<T: std::str::FromStr>(text: &str, name: &str) -> Result<T, String> {
+fn whole_number<T: std::str::FromStr>(text: &str, name: &str) -> Result<T, String> {
     text.parse()
         .map_err(|_| format!("{name}: {text:?} is not a whole number"))
 }

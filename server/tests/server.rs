@@ -1167,3 +1167,30 @@ fn command_line() {
     assert!(!stray.contains("a-secret-value"));
     assert!(cli::USAGE.contains("--hs256-secret"));
 }
+
+/// `--db` with a PostgreSQL URL, the pool and the purge period; the
+/// password is never shown, not even when the URL does not parse.
+#[test]
+fn command_line_for_postgres() {
+    let url = "postgres://app:hunter2-secret@db.internal:6432/auth";
+    let Ok(Command::Serve(options)) =
+        cli::parse(["--db", url, "--db-pool", "4", "--purge-every=0"])
+    else {
+        panic!("parses");
+    };
+    assert_eq!((options.db_pool, options.purge_every), (4, 0));
+    let DbTarget::Postgres(pg) = &options.db else {
+        panic!("a PostgreSQL target: {:?}", options.db);
+    };
+    assert_eq!(pg.to_string(), "postgres app@db.internal:6432/auth");
+    assert_eq!(options.db.describe(), "postgres app@db.internal:6432/auth");
+    assert!(!format!("{options:?}").contains("hunter2"));
+    let bad = cli::parse(["--db", "postgres://app:hunter2@db:notaport/x"]).unwrap_err();
+    assert!(!bad.contains("hunter2"), "{bad}");
+    assert!(cli::parse(["--db-pool", "-1"]).is_err());
+    assert!(cli::parse(["--purge-every", "soon"]).is_err());
+    let Ok(Command::Serve(file)) = cli::parse(["--db", "postgres.db"]) else {
+        panic!("parses");
+    };
+    assert_eq!(file.db, DbTarget::File(PathBuf::from("postgres.db")));
+}
