@@ -14,7 +14,7 @@ use grant_engine::store::{CodeState, PkceChallenge};
 use grant_engine::values::{AuthorizationCode, CodeChallenge, CodeChallengeMethod, Param};
 use grant_engine::{
     Authorization, Authorize, ClientRecord, CodeRecord, Config, Consent, Effect, Endpoint,
-    GrantType, HttpResponse, MemoryStore, Outcome, Step, TokenHash,
+    GrantType, HttpResponse, MemoryStore, Outcome, Scope, Step, TokenHash,
 };
 use grant_engine_testkit::checks::{
     assert_json_error, form_decode, location, pairs, param, redirect_params,
@@ -1086,6 +1086,22 @@ fn approve_with_a_wider_scope_is_refused() {
     }
 }
 
+/// Hardening: an approval of no scope at all issues nothing; a token
+/// response without `scope` would mean "everything requested".
+#[test]
+fn approve_with_an_empty_scope_is_refused() {
+    let decision = spa_pending().approve(subject(SUBJECT), Scope::default());
+    let outcome = decide_consent(&mut store(), &config(), decision, 1);
+    assert_eq!(outcome.report(), &Err(AuthorizeError::NothingGranted));
+    assert!(outcome.effects().is_empty(), "{:?}", outcome.effects());
+    assert_eq!(
+        location(outcome.response()),
+        format!(
+            "{REDIRECT}?error=access_denied&error_description=the+resource+owner+granted+no+scope&state=xyz&iss={ISSUER_ENC}"
+        )
+    );
+}
+
 #[test]
 fn deny_redirects_access_denied() {
     let consent = spa_pending();
@@ -1196,4 +1212,101 @@ fn a_code_issued_for_the_implicit_redirect_uri_is_redeemable() {
         let outcome = token_post(&mut store, &config(), None, &form(&body), call(NOW + 1, 2));
         assert_eq!(outcome.response().status, status, "{sent:?}");
     }
+}
+
+// ---------------------------------------------------------------------------
+// Loopback redirect URIs (RFC 8252 7.3, RFC 9700 2.1; hardening)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_registered_loopback_literal_admits_any_port_and_nothing_else() {
+    let cases = [
+        ("http://127.0.0.1/cb", "http://127.0.0.1:51234/cb", true),
+        ("http://[::1]/cb", "http://[::1]:8080/cb", true),
+        ("http://127.0.0.1/cb", "http://127.0.0.1/cb", true),
+        ("http://127.0.0.1", "http://127.0.0.1:5000", true),
+        (
+            "http://127.0.0.1?app=1",
+            "http://127.0.0.1:65535?app=1",
+            true,
+        ),
+        ("http://127.0.0.1/cb", "http://127.0.0.1:51234/other", false),
+        (
+            "http://127.0.0.1/cb",
+            "http://127.0.0.1:51234/cb?x=1",
+            false,
+        ),
+        ("http://127.0.0.1/cb", "http://127.0.0.1:/cb", false),
+        ("http://127.0.0.1/cb", "http://127.0.0.1:0/cb", false),
+        ("http://127.0.0.1/cb", "http://127.0.0.1:080/cb", false),
+        ("http://127.0.0.1/cb", "http://127.0.0.1:65536/cb", false),
+        ("http://127.0.0.1/cb", "http://127.0.0.10:80/cb", false),
+        (
+            "http://127.0.0.1/cb",
+            "http://127.0.0.1:80@evil.example/cb",
+            false,
+        ),
+        (
+            "http://127.0.0.1:8080/cb",
+            "http://127.0.0.1:9090/cb",
+            false,
+        ),
+        (
+            "http://127.0.0.1.evil/cb",
+            "http://127.0.0.1.evil:1/cb",
+            false,
+        ),
+        ("http://localhost/cb", "http://localhost:51234/cb", false),
+        ("https://127.0.0.1/cb", "https://127.0.0.1:443/cb", false),
+        ("http://[::1]/cb", "http://[::1]:8080/cb/", false),
+    ];
+    for (registered, sent, admitted) in cases {
+        assert_eq!(
+            uri(registered).admits(&uri(sent)),
+            admitted,
+            "{registered} admits {sent}"
+        );
+    }
+}
+
+/// A native app registered `http://127.0.0.1/cb` and listens on whatever
+/// port it got: the authorization redirects there, and the code redeems
+/// with that same URI.
+#[test]
+fn a_native_app_on_a_loopback_port_completes_the_code_flow() {
+    let mut store = store();
+    store.add_client(
+        ClientRecord::public(id("native"))
+            .with_grant_types(&[GrantType::AuthorizationCode])
+            .with_scope(scope(SCOPE))
+            .with_redirect_uri(uri("http://127.0.0.1/cb")),
+    );
+    let sent = "http://127.0.0.1:51234/cb";
+    let verifier = "a-native-app-verifier-that-is-long-enough-for-rfc-7636";
+    let query = form(&[
+        ("response_type", "code"),
+        ("client_id", "native"),
+        ("redirect_uri", sent),
+        ("code_challenge", &challenge_of(verifier)),
+        ("code_challenge_method", "S256"),
+    ]);
+    let consent = expect_consent(authorize(&mut store, &config(), &query));
+    assert_eq!(consent.redirect_uri().as_str(), sent);
+    let approval = consent.approve(subject(SUBJECT), scope(SCOPE));
+    let outcome = decide_consent(&mut store, &config(), approval, 1);
+    let code = code_of(&outcome, sent);
+    let body = form(&[
+        ("grant_type", "authorization_code"),
+        ("code", &code),
+        ("redirect_uri", sent),
+        ("client_id", "native"),
+        ("code_verifier", verifier),
+    ]);
+    let tokens = token_post(&mut store, &config(), None, &body, call(NOW + 1, 2));
+    assert_eq!(
+        tokens.response().status,
+        200,
+        "{}",
+        tokens.response().body_str()
+    );
 }

@@ -179,14 +179,15 @@ fn decide(
     }
 }
 
-/// The redirect URI sent, if registered as an exact string; or the only
-/// one registered, if none was sent (RFC 6749 3.1.2.3).
+/// The redirect URI sent, if a registered one admits it (an exact string,
+/// or a loopback literal with any port: [`RedirectUri::admits`]); or the
+/// only one registered, if none was sent (RFC 6749 3.1.2.3).
 fn resolve_redirect_uri(
     request: &AuthorizationRequest,
     client: &ClientRecord,
 ) -> Result<RedirectUri, AuthorizeRefusal> {
     match &request.redirect_uri {
-        Some(uri) if client.redirect_uris.contains(uri) => Ok(uri.clone()),
+        Some(uri) if client.redirect_uris.iter().any(|r| r.admits(uri)) => Ok(uri.clone()),
         Some(_) => Err(AuthorizeRefusal::UnregisteredRedirectUri),
         None => match client.redirect_uris.as_slice() {
             [only] => Ok(only.clone()),

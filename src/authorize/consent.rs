@@ -67,7 +67,8 @@ impl Consent {
     }
 
     /// The resource owner `subject` granted `scope` (the requested scope or
-    /// part of it). Run the result to mint a single-use code of 256 bits
+    /// a non-empty part of it: approving nothing redirects `access_denied`,
+    /// as does a scope wider than the request). Run the result to mint a single-use code of 256 bits
     /// from the call's entropy, bound to the client, redirect URI, scope,
     /// subject and PKCE challenge, living [`Config::code_ttl`] seconds.
     pub fn approve(self, subject: Subject, scope: Scope) -> Decide {
@@ -125,6 +126,9 @@ impl Endpoint for Decide {
         let (report, effects, response) = match &self.verdict {
             Verdict::Approve { scope, .. } if !scope.is_subset_of(&consent.scope) => {
                 refusal(consent, config, AuthorizeError::ScopeNotRequested)
+            }
+            Verdict::Approve { scope, .. } if scope.is_empty() => {
+                refusal(consent, config, AuthorizeError::NothingGranted)
             }
             Verdict::Approve { subject, scope } => {
                 let code = IdSource::new(call.entropy()).next_secret(b"code");

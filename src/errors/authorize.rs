@@ -125,6 +125,11 @@ pub enum AuthorizeError {
     /// nothing is issued.
     #[error("the granted scope exceeds the requested scope")]
     ScopeNotRequested,
+    /// The resource owner approved no scope at all: a token response
+    /// without `scope` would read as "everything requested" (RFC 6749 5.1),
+    /// so nothing is issued.
+    #[error("the resource owner granted no scope")]
+    NothingGranted,
 }
 
 impl AuthorizeError {
@@ -136,9 +141,9 @@ impl AuthorizeError {
             AuthorizeError::MalformedScope | AuthorizeError::ScopeNotAllowed => {
                 AuthorizeErrorCode::InvalidScope
             }
-            AuthorizeError::AccessDenied | AuthorizeError::ScopeNotRequested => {
-                AuthorizeErrorCode::AccessDenied
-            }
+            AuthorizeError::AccessDenied
+            | AuthorizeError::ScopeNotRequested
+            | AuthorizeError::NothingGranted => AuthorizeErrorCode::AccessDenied,
             AuthorizeError::RepeatedParameter(_)
             | AuthorizeError::MalformedState
             | AuthorizeError::MissingResponseType

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::values::syntax::InvalidValue;
 
 /// An absolute URI without a fragment (RFC 6749 3.1.2), compared as an exact
-/// string (RFC 9700 2.1: no pattern matching).
+/// string (RFC 9700 2.1: no pattern matching), with one exception: a
+/// registered loopback IP literal without a port admits any port
+/// ([`RedirectUri::admits`]).
 ///
 /// Only the shape that matters for exact matching is checked: a scheme, no
 /// fragment, and no characters outside `%x21-7E` (so no spaces or controls).
@@ -36,6 +38,16 @@ impl RedirectUri {
             return Err(error);
         }
         Ok(RedirectUri(value))
+    }
+
+    /// Whether this registered URI admits `sent` in an authorization
+    /// request: the same string, or (RFC 8252 7.3, RFC 9700 2.1) the same
+    /// URI with a port added, when this one is `http://127.0.0.1` or
+    /// `http://[::1]` without a port, because a native app's loopback
+    /// listener gets whatever port the OS gives it. `localhost` is not a
+    /// loopback literal (it may resolve elsewhere): exact match only.
+    pub fn admits(&self, sent: &RedirectUri) -> bool {
+        self == sent || loopback_with_port(&self.0, &sent.0)
     }
 
     /// The URI exactly as registered or sent.
@@ -95,4 +107,24 @@ mod tests {
             assert!(RedirectUri::new(bad).is_err(), "{bad}");
         }
     }
+}
+
+/// `registered` is a loopback literal without a port, and `sent` is it
+/// with a port (decimal, no leading zero, 1 to 65535) after the host.
+fn loopback_with_port(registered: &str, sent: &str) -> bool {
+    ["http://127.0.0.1", "http://[::1]"].iter().any(|host| {
+        let (Some(path), Some(with_port)) = (
+            registered.strip_prefix(host),
+            sent.strip_prefix(host).and_then(|s| s.strip_prefix(':')),
+        ) else {
+            return false;
+        };
+        let starts_path = path.is_empty() || path.starts_with(['/', '?']);
+        let rest = with_port.trim_start_matches(|c: char| c.is_ascii_digit());
+        let port = with_port.strip_suffix(rest).unwrap_or_default();
+        starts_path
+            && rest == path
+            && !port.starts_with('0')
+            && port.parse::<u16>().is_ok_and(|p| p > 0)
+    })
 }

@@ -536,6 +536,19 @@ fn check_with(query: &[u8], setup: &Setup) {
                 Some("the granted scope exceeds the requested scope")
             );
 
+            // Approving nothing is refused (hardening): no code, no change.
+            let (empty, store) = run_decision(
+                consent_again(query, setup).approve(subject(), Scope::default()),
+                query,
+                setup,
+            );
+            assert_eq!(empty.report(), &Err(AuthorizeError::NothingGranted));
+            assert!(empty.effects().is_empty(), "an empty approval with effects");
+            assert_eq!(store, setup.store, "an empty approval changed the store");
+            if requested.is_empty() {
+                return;
+            }
+
             // Approve: code, state, iss, and the record to store.
             let decide = consent_again(query, setup).approve(subject(), requested.clone());
             let (approval, store) = run_decision(decide, query, setup);
