@@ -9,7 +9,8 @@ use axum::http::{Response, Uri};
 use grant_engine::{Authorization, Authorize, Subject, drive_async};
 
 use crate::App;
-use crate::respond::{drive_failure, internal_error, outcome_response, request_call, with_client};
+use crate::clock::request_call;
+use crate::respond::{drive_failure, internal_error, no_call, outcome_response, with_client};
 
 /// The resource owner every demo authorization is approved for.
 pub const DEMO_USER: &str = "demo-user";
@@ -21,9 +22,9 @@ pub async fn authorize(State(app): State<App>, uri: Uri) -> Response<Body> {
     let config = app.config();
     let request = Authorize::parse(uri.query().unwrap_or_default().as_bytes(), config);
     let client_id = request.client_id().cloned();
-    let (call, subject) = match (request_call(), Subject::new(DEMO_USER)) {
+    let (call, subject) = match (request_call(app.clock()), Subject::new(DEMO_USER)) {
         (Ok(call), Ok(subject)) => (call, subject),
-        (Err(what), _) => return with_client(internal_error(what), client_id.as_ref()),
+        (Err(why), _) => return with_client(no_call(why), client_id.as_ref()),
         (_, Err(_)) => return with_client(internal_error("the demo subject"), client_id.as_ref()),
     };
     let consent = match drive_async(app.db(), config, call.clone(), request).await {

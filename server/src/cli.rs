@@ -2,13 +2,14 @@
 
 use std::ffi::OsString;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use crate::store::target::DbTarget;
 
 /// The usage text printed by `--help` and after a bad argument.
 pub const USAGE: &str = "\
-usage: server [--listen ADDR] [--db PATH|URL] [--db-pool SIZE] [--hs256-secret SECRET]
-              [--issuer URL] [--refresh-grace SECONDS] [--purge-every SECONDS]
+usage: server [--listen ADDR] [--db PATH|URL] [--db-pool SIZE]
+              [--hs256-secret SECRET | --hs256-secret-file PATH] [--issuer URL] [--refresh-grace SECONDS] [--purge-every SECONDS]
               [--bench-routes]
 
   --listen ADDR            address to listen on (default 127.0.0.1:8080)
@@ -16,7 +17,10 @@ usage: server [--listen ADDR] [--db PATH|URL] [--db-pool SIZE] [--hs256-secret S
   --db URL                 PostgreSQL, postgres://USER[:PASSWORD]@HOST:PORT/DBNAME;
                            any number of servers may share it
   --db-pool SIZE           PostgreSQL connections of this process (default 16)
-  --hs256-secret SECRET    JWT signing secret, at least 32 bytes
+  --hs256-secret SECRET    JWT signing secret, at least 32 bytes (visible to other
+                           local users in the process list: prefer the two below)
+  --hs256-secret-file PATH read the secret from a file (one trailing newline dropped)
+                           also: the environment variable GRANT_ENGINE_HS256_SECRET
                            (default: 32 random bytes per start, never printed)
   --issuer URL             issuer and audience (default: http:// + the listen address)
   --refresh-grace SECONDS  refresh-token grace period (default 0)
@@ -36,6 +40,8 @@ pub struct Options {
     pub db_pool: usize,
     /// The HS256 secret, or `None` for random bytes from the OS.
     pub hs256_secret: Option<Vec<u8>>,
+    /// Where to read the HS256 secret from (see [`Options::resolve_secret`]).
+    pub hs256_secret_file: Option<PathBuf>,
     /// The issuer (and audience), or `None` for `http://` + the bound address.
     pub issuer: Option<String>,
     /// The refresh-token grace period in seconds.
@@ -53,6 +59,7 @@ impl Default for Options {
             db: DbTarget::Memory,
             db_pool: 16,
             hs256_secret: None,
+            hs256_secret_file: None,
             issuer: None,
             refresh_grace: 0,
             purge_every: 3600,
@@ -71,6 +78,7 @@ impl std::fmt::Debug for Options {
                 "hs256_secret",
                 &self.hs256_secret.as_ref().map(|_| "<redacted>"),
             )
+            .field("hs256_secret_file", &self.hs256_secret_file)
             .field("issuer", &self.issuer)
             .field("refresh_grace", &self.refresh_grace)
             .field("purge_every", &self.purge_every)
@@ -140,15 +148,8 @@ fn set(
         }
         "--db" => options.db = DbTarget::parse(&value("a file path or a postgres:// URL")?)?,
         "--db-pool" => options.db_pool = whole_number(&value("a size")?, name)?,
-        "--hs256-secret" => {
-            let secret = value("a secret")?;
-            if secret.len() < 32 {
-                return Err(String::from(
-                    "--hs256-secret must be at least 32 bytes (RFC 7518 3.2)",
-                ));
-            }
-            options.hs256_secret = Some(secret.into_bytes());
-        }
+        "--hs256-secret" => options.hs256_secret = Some(strong(value("a secret")?.into_bytes())?),
+        "--hs256-secret-file" => options.hs256_secret_file = Some(value("a file path")?.into()),
         "--issuer" => options.issuer = Some(value("a URL")?),
         "--refresh-grace" => options.refresh_grace = whole_number(&value("seconds")?, name)?,
         "--purge-every" => options.purge_every = whole_number(&value("seconds")?, name)?,
@@ -157,6 +158,57 @@ fn set(
         _ => return Err(String::from("unexpected argument (options start with --)")),
     }
     Ok(())
+}
+
+/// The environment variable the HS256 secret may come from.
+pub const SECRET_VARIABLE: &str = "GRANT_ENGINE_HS256_SECRET";
+
+impl Options {
+    /// Settles where the HS256 secret comes from: `--hs256-secret`, else
+    /// the file of `--hs256-secret-file`, else `env_secret` (the value of
+    /// [`SECRET_VARIABLE`], passed in by `main`), else none (random bytes).
+    /// Two sources at once are refused rather than ranked silently.
+    pub fn resolve_secret(mut self, env_secret: Option<OsString>) -> Result<Options, String> {
+        let from_env = env_secret.map(|value| {
+            value
+                .into_string()
+                .map(String::into_bytes)
+                .map_err(|_| format!("{SECRET_VARIABLE} must be UTF-8"))
+        });
+        let sources = [
+            self.hs256_secret.is_some(),
+            self.hs256_secret_file.is_some(),
+            from_env.is_some(),
+        ];
+        if sources.iter().filter(|given| **given).count() > 1 {
+            return Err(format!(
+                "give the HS256 secret one way: --hs256-secret, --hs256-secret-file or {SECRET_VARIABLE}"
+            ));
+        }
+        if let Some(path) = self.hs256_secret_file.take() {
+            let mut bytes = std::fs::read(&path)
+                .map_err(|e| format!("--hs256-secret-file {}: {e}", path.display()))?;
+            for ending in [b'\n', b'\r'] {
+                if bytes.last() == Some(&ending) {
+                    bytes.pop();
+                }
+            }
+            self.hs256_secret = Some(strong(bytes)?);
+        } else if let Some(bytes) = from_env {
+            self.hs256_secret = Some(strong(bytes?)?);
+        }
+        Ok(self)
+    }
+}
+
+/// An HS256 secret of at least 32 bytes (RFC 7518 3.2).
+fn strong(secret: Vec<u8>) -> Result<Vec<u8>, String> {
+    if secret.len() < 32 {
+        return Err(String::from(
+            "the HS256 secret must be at least 32 bytes (RFC 7518 3.2)",
+        ));
+    }
+    Ok(secret)
 }
 
 /// A non-negative whole number (seconds, or a size).

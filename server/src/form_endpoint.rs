@@ -10,9 +10,8 @@ use grant_engine::{
 };
 
 use crate::App;
-use crate::respond::{
-    FormRequest, drive_failure, internal_error, outcome_response, request_call, with_client,
-};
+use crate::clock::request_call;
+use crate::respond::{FormRequest, drive_failure, no_call, outcome_response, with_client};
 
 /// A form-POST endpoint's request value, and the client it names (for the
 /// log line, also when the request fails).
@@ -61,9 +60,9 @@ pub async fn serve<E: FormEndpoint>(app: &App, request: Request) -> Response<Bod
     };
     let endpoint = E::parse(&form.parts(), config);
     let client_id = endpoint.named_client().cloned();
-    let call = match request_call() {
+    let call = match request_call(app.clock()) {
         Ok(call) => call,
-        Err(what) => return with_client(internal_error(what), client_id.as_ref()),
+        Err(why) => return with_client(no_call(why), client_id.as_ref()),
     };
     match drive_async(app.db(), config, call, endpoint).await {
         Ok(outcome) => outcome_response(outcome),

@@ -10,6 +10,7 @@
 
 pub mod authorize;
 pub mod cli;
+pub mod clock;
 pub mod form_endpoint;
 pub mod introspect;
 pub mod resource;
@@ -36,6 +37,7 @@ use grant_engine::{
 use tokio::net::TcpListener;
 
 pub use cli::Options;
+use clock::Clock;
 use store::purge::Cutoffs;
 use store::storage::Storage;
 
@@ -60,6 +62,8 @@ pub struct App {
     metadata: Arc<HttpResponse>,
     /// The response of `/bench/constant`, when `--bench-routes` was given.
     constant: Option<Arc<HttpResponse>>,
+    /// Where requests read the time.
+    clock: Clock,
 }
 
 impl App {
@@ -76,6 +80,11 @@ impl App {
     /// What `/api/me` demands of a bearer token.
     pub fn bearer_policy(&self) -> &BearerPolicy {
         &self.bearer_policy
+    }
+
+    /// Where requests read the time.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 }
 
@@ -165,6 +174,7 @@ impl Server {
             bearer_policy: Arc::new(bearer_policy),
             metadata: Arc::new(metadata),
             constant,
+            clock: clock::system_clock(),
         };
         Ok(Server {
             listener,
@@ -181,6 +191,13 @@ impl Server {
     /// The shared state, for tests that look into the database.
     pub fn app(&self) -> &App {
         &self.app
+    }
+
+    /// Reads the time from `clock` instead of the system clock (for tests
+    /// of a broken clock).
+    pub fn with_clock(mut self, clock: Clock) -> Server {
+        self.app.clock = clock;
+        self
     }
 
     /// Serves until `shutdown` completes, then finishes the requests in
@@ -212,7 +229,11 @@ async fn purge_periodically(app: App, every: Duration) {
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        match app.db.purge(Cutoffs::at(respond::now(), &app.config)).await {
+        let Some(now) = (app.clock)().filter(|now| *now >= clock::EARLIEST) else {
+            tracing::warn!("purge skipped: the clock is unreadable or wrong");
+            continue;
+        };
+        match app.db.purge(Cutoffs::at(now, &app.config)).await {
             Ok(purged) if purged.is_empty() => {}
             Ok(purged) => tracing::info!(
                 codes = purged.codes,
@@ -233,7 +254,8 @@ fn constant_response(config: &Config) -> Result<HttpResponse, Box<dyn Error + Se
     for client in store::demo::demo_clients()? {
         memory.add_client(client);
     }
-    let call = respond::request_call().map_err(|_| "no OS randomness")?;
+    let call = clock::request_call(&clock::system_clock())
+        .map_err(|why| format!("no time or randomness: {why:?}"))?;
     let body = b"grant_type=client_credentials&client_id=your_client_id&client_secret=your_client_secret&scope=read%20write";
     let request = Exchange::parse(&RequestParts::form_post(body), config);
     let outcome = drive(&mut memory, config, call, request).map_err(|_| "the constant response")?;

@@ -19,8 +19,16 @@ use server::cli::{self, Command};
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt().with_target(false).init();
-    let options = match cli::parse(std::env::args_os().skip(1)) {
-        Ok(Command::Serve(options)) => options,
+    let parsed = cli::parse(std::env::args_os().skip(1));
+    let secret = std::env::var_os(cli::SECRET_VARIABLE);
+    let options = match parsed {
+        Ok(Command::Serve(options)) => match options.resolve_secret(secret) {
+            Ok(options) => options,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+        },
         Ok(Command::Help) => {
             print!("{}", cli::USAGE);
             return ExitCode::SUCCESS;

@@ -12,9 +12,9 @@ use grant_engine::{VerifyBearer, drive_async};
 use serde::Serialize;
 
 use crate::App;
+use crate::clock::request_call;
 use crate::respond::{
-    drive_failure, engine_response, internal_error, json, outcome_response, request_call,
-    single_header, with_client,
+    drive_failure, engine_response, json, no_call, outcome_response, single_header, with_client,
 };
 
 /// The scope `/api/me` demands.
@@ -36,9 +36,9 @@ pub async fn me(State(app): State<App>, headers: HeaderMap) -> Response<Body> {
         let error = BearerError::InvalidRequest;
         return engine_response(error.to_http_response(config.realm(), &policy.required_scope));
     };
-    let call = match request_call() {
+    let call = match request_call(app.clock()) {
         Ok(call) => call,
-        Err(what) => return internal_error(what),
+        Err(why) => return no_call(why),
     };
     let request = VerifyBearer::new(authorization.as_ref().map(HeaderValue::as_bytes), policy);
     match drive_async(app.db(), config, call, request).await {

@@ -2,16 +2,16 @@
 //! time, entropy), the engine's `HttpResponse` as an axum response, host
 //! failures as JSON 500/503, and the one log line per request.
 
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use axum::http::{Method, Response, StatusCode};
 use axum::middleware::Next;
-use grant_engine::{
-    Call, ClientId, Config, DriveError, Entropy, HttpResponse, RequestParts, TokenError,
-};
+use grant_engine::{ClientId, Config, DriveError, HttpResponse, RequestParts, TokenError};
+
+use crate::clock::NoCall;
 
 use crate::store::error::StoreError;
 
@@ -167,19 +167,16 @@ fn json_no_store(status: StatusCode, body: Body) -> Response<Body> {
     response
 }
 
-/// The time now, in unix seconds.
-pub fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
-/// The engine's per-call input: the time, and 32 fresh bytes from the OS
-/// (an error names what failed, for [`internal_error`]).
-pub fn request_call() -> Result<Call, &'static str> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|_| "the OS gave no entropy")?;
-    Ok(Call::new(now(), Entropy::from_bytes(bytes)))
+/// A request the server cannot run for want of time or entropy: 503 for
+/// a broken clock (fail closed, and retry), 500 for no randomness.
+pub fn no_call(why: NoCall) -> Response<Body> {
+    match why {
+        NoCall::Clock => {
+            tracing::error!("the clock is unreadable or wrong: refusing requests");
+            engine_response(HttpResponse::unavailable(1))
+        }
+        NoCall::Entropy => internal_error("the OS gave no entropy"),
+    }
 }
 
 /// Logs one line per request: method, path (never the query, which may

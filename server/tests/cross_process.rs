@@ -19,7 +19,7 @@ use grant_engine::bearer::verify_access_token;
 use grant_engine::values::FamilyId;
 use grant_engine::{Config, HmacKey, KeyRing};
 use grant_engine_server::KEY_ID;
-use grant_engine_server::respond::now;
+use grant_engine_server::clock::system_now;
 use grant_engine_testkit::postgres::Cluster;
 use serde_json::Value;
 use tokio::sync::Barrier;
@@ -243,8 +243,13 @@ async fn tokens_in_state(cluster: &Cluster, family: &FamilyId, state: &str) -> i
 fn family_of(reply: &Reply) -> FamilyId {
     let key = HmacKey::new(KEY_ID, SECRET.as_bytes()).expect("a key");
     let config = Config::new(ISSUER, ISSUER, KeyRing::new(key));
-    let claims = verify_access_token(&reply.field("access_token"), &config, now(), 0)
-        .expect("a valid access token");
+    let claims = verify_access_token(
+        &reply.field("access_token"),
+        &config,
+        system_now().unwrap_or_default(),
+        0,
+    )
+    .expect("a valid access token");
     claims.fam.expect("a family")
 }
 

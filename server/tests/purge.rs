@@ -203,7 +203,7 @@ async fn an_old_sqlite_file_is_migrated_in_place() {
     let family = FamilyId::new("old-family").unwrap();
     let jti = TokenId::new("any").unwrap();
     assert!(storage.is_revoked(&jti, Some(&family)).await.unwrap());
-    let now = grant_engine_server::respond::now();
+    let now = grant_engine_server::clock::system_now().unwrap();
     let purged = storage.purge(Cutoffs::at(now, &config())).await.unwrap();
     assert_eq!(purged, Purged::default());
     assert!(storage.is_revoked(&jti, Some(&family)).await.unwrap());

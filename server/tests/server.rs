@@ -76,8 +76,13 @@ impl TestServer {
 
     /// Verifies an access token with the server's own configuration.
     fn claims(&self, access_token: &str) -> AccessTokenClaims {
-        verify_access_token(access_token, self.app.config(), server::respond::now(), 0)
-            .expect("a valid access token")
+        verify_access_token(
+            access_token,
+            self.app.config(),
+            server::clock::system_now().unwrap(),
+            0,
+        )
+        .expect("a valid access token")
     }
 }
 
@@ -289,7 +294,7 @@ async fn seed_client_credentials_request() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seed_authorization_code_request() {
     let server = start(&[]).await;
-    let now = server::respond::now();
+    let now = server::clock::system_now().unwrap();
     let record = CodeRecord {
         code_hash: TokenHash::of("abc123"),
         client_id: ClientId::new("your_client_id").unwrap(),
@@ -900,7 +905,7 @@ async fn refresh_token_survives_a_restart() {
         .read(|tx| Ok(tx.query_row("SELECT count(*) FROM clients", [], |row| row.get(0))?))
         .await
         .unwrap();
-    assert_eq!(clients, 3);
+    assert_eq!(clients, 4);
     second.stop().await;
 }
 
@@ -911,7 +916,7 @@ async fn introspect(server: &TestServer, client: &reqwest::Client, token: &str) 
         client
             .post(server.url("/oauth/introspect"))
             .header("content-type", "application/x-www-form-urlencoded")
-            .basic_auth("m2m_client_id", Some("m2m_client_secret"))
+            .basic_auth("resource_server_id", Some("resource_server_secret"))
             .body(form(&[("token", token)])),
     )
     .await;
@@ -1193,4 +1198,110 @@ fn command_line_for_postgres() {
         panic!("parses");
     };
     assert_eq!(file.db, DbTarget::File(PathBuf::from("postgres.db")));
+}
+
+// ---------------------------------------------------------------- hardening
+
+/// Only the resource-server client may introspect other clients' tokens:
+/// the web client sees another client's token as inactive (RFC 7662 2.2).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_resource_server_introspects_other_clients_tokens() {
+    let server = start(&[]).await;
+    let client = http();
+    let m2m = post_form(
+        &client,
+        &server.url("/oauth/token"),
+        "grant_type=client_credentials&client_id=m2m_client_id&client_secret=m2m_client_secret",
+    )
+    .await;
+    let token = m2m.json()["access_token"].as_str().unwrap().to_owned();
+    let as_web = send(
+        client
+            .post(server.url("/oauth/introspect"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("authorization", CONFIDENTIAL_BASIC)
+            .body(form(&[("token", &token)])),
+    )
+    .await;
+    assert_eq!(as_web.status, 200);
+    assert_eq!(as_web.json(), json!({"active": false}));
+    let as_resource_server = introspect(&server, &client, &token).await;
+    assert_eq!(as_resource_server["active"], true);
+    assert_eq!(as_resource_server["client_id"], "m2m_client_id");
+    server.stop().await;
+}
+
+/// A clock that cannot be read, or reads 1970, fails closed: 503 with
+/// `Retry-After` at every endpoint that needs the time, never a token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_clock_is_a_503_not_a_token() {
+    let broken: [server::clock::Clock; 2] = [Arc::new(|| None), Arc::new(|| Some(0))];
+    for clock in broken {
+        let Command::Serve(options) = cli::parse(["--listen", "127.0.0.1:0"]).unwrap() else {
+            panic!("arguments");
+        };
+        let bound = server::Server::bind(options)
+            .await
+            .unwrap()
+            .with_clock(clock);
+        let base = format!("http://{}", bound.local_addr().unwrap());
+        let serving = tokio::spawn(bound.serve(std::future::pending()));
+        let client = http();
+        let token = post_form(
+            &client,
+            &format!("{base}/oauth/token"),
+            "grant_type=client_credentials&client_id=m2m_client_id&client_secret=m2m_client_secret",
+        )
+        .await;
+        let query = [("response_type", "code"), ("client_id", "your_client_id")];
+        let authorize = send(client.get(format!("{base}/oauth/authorize")).query(&query)).await;
+        let me = send(client.get(format!("{base}/api/me")).bearer_auth("x.y.z")).await;
+        for reply in [&token, &authorize, &me] {
+            assert_eq!(reply.status, 503, "{}", reply.body);
+            assert_eq!(reply.header("retry-after"), Some("1"));
+            assert!(!reply.body.contains("access_token"));
+        }
+        serving.abort();
+    }
+}
+
+/// The HS256 secret from a file or the environment, so that it need not
+/// show in the process list; one source at a time, each at least 32 bytes.
+#[test]
+fn the_signing_secret_comes_from_a_file_or_the_environment() {
+    let secret = "file-secret-0123456789abcdef0123456789";
+    let path = std::env::temp_dir().join(format!("grant-engine-secret-{}", std::process::id()));
+    std::fs::write(&path, format!("{secret}\n")).unwrap();
+    let parse = |args: &[&str]| match cli::parse(args.iter().copied()) {
+        Ok(Command::Serve(options)) => options,
+        other => panic!("{other:?}"),
+    };
+    let file = path.display().to_string();
+    let from_file = parse(&["--hs256-secret-file", &file])
+        .resolve_secret(None)
+        .unwrap();
+    assert_eq!(from_file.hs256_secret.as_deref(), Some(secret.as_bytes()));
+    let env = Some(std::ffi::OsString::from(
+        "env-secret-0123456789abcdef0123456789",
+    ));
+    let from_env = parse(&[]).resolve_secret(env.clone()).unwrap();
+    assert_eq!(
+        from_env.hs256_secret.as_deref(),
+        Some(&b"env-secret-0123456789abcdef0123456789"[..])
+    );
+    assert!(
+        parse(&[])
+            .resolve_secret(None)
+            .unwrap()
+            .hs256_secret
+            .is_none()
+    );
+    let both = parse(&["--hs256-secret-file", &file]).resolve_secret(env);
+    assert!(both.unwrap_err().contains("one way"));
+    let short = parse(&[]).resolve_secret(Some("short".into()));
+    assert!(short.unwrap_err().contains("32 bytes"));
+    let missing = parse(&["--hs256-secret-file", "/nonexistent/secret"]).resolve_secret(None);
+    assert!(missing.is_err());
+    std::fs::remove_file(&path).unwrap();
+    assert!(!format!("{from_file:?}").contains(secret));
 }

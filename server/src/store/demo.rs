@@ -3,13 +3,14 @@
 use grant_engine::values::InvalidValue;
 use grant_engine::{ClientId, ClientRecord, GrantType, RedirectUri, Scope};
 
-/// The demo's clients (the seed's platform's), secrets stored as digests. Both
-/// confidential clients may introspect any token (the resource-server
-/// right); the engine's default is a client's own tokens only.
+/// The demo's clients (the seed's platform's), secrets stored as digests.
+/// Only `resource_server_id` may introspect any token (the resource-server
+/// right, RFC 7662 2.1); every other client, the engine's default, only
+/// its own.
 pub fn demo_clients() -> Result<Vec<ClientRecord>, InvalidValue> {
     let callback = RedirectUri::new("https://your-app.com/callback")?;
     let read_write = Scope::parse("read write")?;
-    let mut confidential =
+    let confidential =
         ClientRecord::confidential(ClientId::new("your_client_id")?, "your_client_secret")
             .with_grant_types(&[
                 GrantType::AuthorizationCode,
@@ -18,15 +19,19 @@ pub fn demo_clients() -> Result<Vec<ClientRecord>, InvalidValue> {
             ])
             .with_scope(read_write.clone())
             .with_redirect_uri(callback.clone());
-    confidential.introspect_any = true;
     // Public: PKCE is required by the engine's default policy.
     let public = ClientRecord::public(ClientId::new("public_client_id")?)
         .with_grant_types(&[GrantType::AuthorizationCode, GrantType::RefreshToken])
         .with_scope(read_write)
         .with_redirect_uri(callback);
-    let mut m2m = ClientRecord::confidential(ClientId::new("m2m_client_id")?, "m2m_client_secret")
+    let m2m = ClientRecord::confidential(ClientId::new("m2m_client_id")?, "m2m_client_secret")
         .with_grant_types(&[GrantType::ClientCredentials])
         .with_scope(Scope::parse("read")?);
-    m2m.introspect_any = true;
-    Ok(vec![confidential, public, m2m])
+    // A resource server: it only introspects, and obtains no tokens.
+    let mut resource_server = ClientRecord::confidential(
+        ClientId::new("resource_server_id")?,
+        "resource_server_secret",
+    );
+    resource_server.introspect_any = true;
+    Ok(vec![confidential, public, m2m, resource_server])
 }
