@@ -11,8 +11,9 @@
 //! verified twice, by the engine and by the independent `jsonwebtoken`.
 
 use grant_engine::bearer::verify_access_token;
-use grant_engine::config::{PkcePolicy, PkceRequirement};
+use grant_engine::config::{PkcePolicy, PkceRequirement, RefreshGrace};
 use grant_engine::errors::JwtError;
+use grant_engine::mint::RotationKey;
 use grant_engine::store::{CodeState, Conflict, Expectation, PkceChallenge, RefreshTokenState};
 use grant_engine::values::{CodeChallengeMethod, FamilyId, TokenId};
 use grant_engine::{
@@ -20,7 +21,9 @@ use grant_engine::{
     Outcome, RefreshTokenRecord, Step, Store, TokenHash, drive,
 };
 use grant_engine_testkit::checks::*;
-use grant_engine_testkit::requests::{self, form_post, post, web_redeem_body, web_refresh_body};
+use grant_engine_testkit::requests::{
+    self, authorize, expect_consent, form_post, post, web_redeem_body, web_refresh_body,
+};
 use grant_engine_testkit::wire::{basic, form};
 use grant_engine_testkit::world::*;
 
@@ -125,9 +128,10 @@ fn assert_refresh_refused(store: &mut MemoryStore, config: &Config, token: &str,
     assert_eq!(outcome.effects(), &[]);
 }
 
-/// The derivation nonce of the rotation in `outcome`: 128 bits from the
-/// call's entropy, unpadded base64url.
-fn rotation_nonce(outcome: &Outcome<Exchange>) -> String {
+/// The derivation nonce of the rotation in `outcome`, if it has one (only
+/// with a grace period): 128 bits from the call's entropy, unpadded
+/// base64url.
+fn rotation_nonce(outcome: &Outcome<Exchange>) -> Option<String> {
     let nonce = outcome
         .effects()
         .iter()
@@ -136,12 +140,14 @@ fn rotation_nonce(outcome: &Outcome<Exchange>) -> String {
             _ => None,
         })
         .expect("a rotation");
-    assert_eq!(nonce.len(), 22);
-    assert!(
-        nonce
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    );
+    if let Some(nonce) = &nonce {
+        assert_eq!(nonce.len(), 22);
+        assert!(
+            nonce
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
+    }
     nonce
 }
 
@@ -972,7 +978,10 @@ fn refresh_successes_rotate_and_report_every_effect() {
         assert_eq!(issued.claims.fam.as_ref(), Some(&family));
         // The new refresh token keeps the original grant's scope (RFC 6749 6).
         let successor = record(&rt2, WEB, SCOPE, &family, case.now);
+        // Without a grace period nothing that re-derives the successor is
+        // kept (hardening).
         let nonce = rotation_nonce(&outcome);
+        assert_eq!(nonce, None, "{}", case.name);
         assert_eq!(
             outcome.effects(),
             &[
@@ -1273,9 +1282,54 @@ fn rotated_once(store: &mut MemoryStore, config: &Config) -> (String, String, Fa
     (rt1, rt2, family_of(&first))
 }
 
+/// The successor of one rotation (rt-1, at `NOW + 10`, entropy 2) under
+/// `config`, and the rotated record's nonce.
+fn successor_under(config: &Config) -> (String, Option<String>) {
+    let mut store = store();
+    store.add_refresh_token(refresh_record("rt-1", WEB, "family-1", NOW));
+    let outcome = post(
+        &mut store,
+        config,
+        &web_refresh_body("rt-1", None),
+        call(NOW + 10, 2),
+    );
+    // Not `assert_success`: its independent check knows only the test key.
+    let tokens = outcome.report().as_ref().expect("a refresh");
+    let successor = tokens.refresh_token.as_ref().expect("a successor");
+    (
+        successor.expose_secret().to_owned(),
+        rotation_nonce(&outcome),
+    )
+}
+
+/// Hardening: the signing key (which every HS256 resource server holds)
+/// and a database row no longer compute a live refresh token. Without a
+/// grace period the successor comes from the call's entropy and no nonce
+/// is kept; with one it is derived under the rotation key, which is
+/// independent of the signing keys. Before, the successor was an HMAC of
+/// the row's nonce under a subkey of the signing key.
+#[test]
+fn successors_do_not_depend_on_the_signing_key() {
+    let other_keys = KeyRing::new(key(KID, NEXT_SECRET));
+    let (plain, nonce) = successor_under(&config());
+    assert_eq!(nonce, None);
+    let (plain_other_key, _) = successor_under(&config().with_keys(other_keys.clone()));
+    assert_eq!(plain, plain_other_key);
+
+    let graced = config_with_grace(GRACE);
+    let (derived, nonce) = successor_under(&graced);
+    assert!(nonce.is_some());
+    assert_ne!(derived, plain);
+    let (derived_other_key, _) = successor_under(&graced.clone().with_keys(other_keys));
+    assert_eq!(derived, derived_other_key, "the signing key does not enter");
+    let other_rotation = RefreshGrace::new(GRACE, RotationKey::new(&[3u8; 32]).unwrap()).unwrap();
+    let (other_derived, _) = successor_under(&config().with_refresh_grace(other_rotation));
+    assert_ne!(derived, other_derived, "the rotation key does");
+}
+
 #[test]
 fn within_the_grace_period_a_replay_returns_the_same_successor() {
-    let config = config().with_refresh_grace_period(GRACE);
+    let config = config_with_grace(GRACE);
     for replay_at in [NOW + 10, NOW + 11, NOW + 10 + GRACE] {
         let mut store = store();
         let (rt1, rt2, family) = rotated_once(&mut store, &config);
@@ -1326,7 +1380,7 @@ fn within_the_grace_period_a_replay_returns_the_same_successor() {
 
 #[test]
 fn a_replay_is_reuse_once_the_successor_was_used_or_the_window_is_over() {
-    let config = config().with_refresh_grace_period(GRACE);
+    let config = config_with_grace(GRACE);
     // rt2 used at NOW + 15; rt1 replayed at NOW + 20, inside its window:
     // reuse, and it never leads to the live rt3.
     let mut store = store();
@@ -1369,7 +1423,7 @@ fn a_replay_is_reuse_once_the_successor_was_used_or_the_window_is_over() {
 
 #[test]
 fn the_grace_period_revives_no_revoked_family_and_survives_a_key_rotation() {
-    let config = config().with_refresh_grace_period(GRACE);
+    let config = config_with_grace(GRACE);
     let mut store = store();
     let (rt1, _, _) = rotated_once(&mut store, &config);
     let outcome = post(
@@ -1567,7 +1621,7 @@ fn two_racing_rotations_never_fork_the_family() {
     // (the family is revoked, the winner's successor with it); with one it
     // gets the winner's successor again.
     for grace in [0, GRACE] {
-        let config = config().with_refresh_grace_period(grace);
+        let config = config_with_grace(grace);
         let mut store = store();
         store.add_refresh_token(refresh_record("rt-1", WEB, "family-1", NOW));
         let request = Exchange::parse(&form_post(None, &web_refresh_body("rt-1", None)), &config);
@@ -1613,7 +1667,7 @@ fn a_unit_that_conflicts_is_refused_whole() {
             token_hash: TokenHash::of("rt-1"),
             at: NOW + 1,
             successor: successor.token_hash,
-            nonce: "n".into(),
+            nonce: None,
         },
         Effect::StoreRefreshToken(successor),
     ];
@@ -1626,35 +1680,110 @@ fn a_unit_that_conflicts_is_refused_whole() {
     assert_eq!(before, store);
 }
 
+/// Hardening: a host that reuses entropy (a copied example, a forked
+/// process) still gives two redemptions their own tokens, because every
+/// value is bound to the code and subject it is for. Before, both got the
+/// same refresh token and `jti`, and one user's refresh answered as the
+/// other.
 #[test]
-fn a_new_code_or_token_that_collides_with_a_stored_one_fails_closed() {
-    // The same entropy twice derives the same refresh token: the second
-    // store is refused, and the driver gives up instead of overwriting.
+fn reused_entropy_still_gives_each_redemption_its_own_tokens() {
     let config = config();
     let mut store = store();
-    store.add_code(code_record("code-1", WEB));
-    store.add_code(code_record("code-2", WEB));
-    let first = post(
-        &mut store,
-        &config,
-        &web_redeem_body("code-1"),
-        call(NOW + 1, 7),
-    );
-    let issued = assert_success(&first, &config, NOW + 1);
+    store.add_code(code_record("code-alice", WEB));
+    store.add_code(CodeRecord {
+        subject: subject("bob"),
+        ..code_record("code-bob", WEB)
+    });
+    let same = || call(NOW + 1, 7);
+    let alice = post(&mut store, &config, &web_redeem_body("code-alice"), same());
+    let bob = post(&mut store, &config, &web_redeem_body("code-bob"), same());
+    let alice = assert_success(&alice, &config, NOW + 1);
+    let bob = assert_success(&bob, &config, NOW + 1);
+    assert_ne!(alice.refresh_token, bob.refresh_token);
+    assert_ne!(alice.claims.jti, bob.claims.jti);
+    assert_eq!(alice.claims.sub.as_str(), SUBJECT);
+    assert_eq!(bob.claims.sub.as_str(), "bob");
+    for (issued, who) in [(&alice, SUBJECT), (&bob, "bob")] {
+        let body = web_refresh_body(issued.refresh_token.as_deref().unwrap(), None);
+        let refreshed = post(&mut store, &config, &body, call(NOW + 2, 7));
+        let refreshed = assert_success(&refreshed, &config, NOW + 2);
+        assert_eq!(refreshed.claims.sub.as_str(), who);
+    }
+}
+
+/// The same for approvals: alice and bob approved with the same entropy
+/// get two codes, and each code redeems to its own subject (before, bob's
+/// code was alice's, and redeeming it gave `sub = bob`).
+#[test]
+fn reused_entropy_still_gives_each_approval_its_own_code() {
+    let config = config();
+    let mut store = store();
+    let query = form(&[
+        ("response_type", "code"),
+        ("client_id", WEB),
+        ("redirect_uri", REDIRECT),
+    ]);
+    let mut codes = Vec::new();
+    for who in [SUBJECT, "bob"] {
+        let consent = expect_consent(authorize(&mut store, &config, &query));
+        let decision = consent.approve(subject(who), scope(SCOPE));
+        let approved = drive(&mut store, &config, call(NOW, 9), decision).expect("approved");
+        let [Effect::StoreCode(code)] = approved.effects() else {
+            panic!("{:?}", approved.effects());
+        };
+        codes.push(code.code_hash);
+        let params = redirect_params(approved.response(), REDIRECT);
+        let code = params.iter().find(|(n, _)| n == "code").unwrap().1.clone();
+        let redeemed = post(
+            &mut store,
+            &config,
+            &web_redeem_body(&code),
+            call(NOW + 1, 9),
+        );
+        let issued = assert_success(&redeemed, &config, NOW + 1);
+        assert_eq!(issued.claims.sub.as_str(), who);
+    }
+    assert_ne!(codes[0], codes[1]);
+}
+
+/// What the binding cannot separate (the same client, subject and second
+/// with the same entropy) derives the same value, and then the store's
+/// "expects absent" makes the request fail closed: nothing is overwritten.
+#[test]
+fn an_identical_approval_with_reused_entropy_fails_closed() {
+    let config = config();
+    let mut store = store();
+    let query = form(&[
+        ("response_type", "code"),
+        ("client_id", WEB),
+        ("redirect_uri", REDIRECT),
+    ]);
+    let approve = |store: &mut MemoryStore| {
+        let consent = expect_consent(authorize(store, &config, &query));
+        drive(
+            store,
+            &config,
+            call(NOW, 9),
+            consent.approve(subject(SUBJECT), scope(SCOPE)),
+        )
+    };
+    let first = approve(&mut store).expect("the first approval");
+    assert_eq!(first.report(), &Ok(()));
     let before = store.clone();
-    let request = Exchange::parse(&form_post(None, &web_redeem_body("code-2")), &config);
-    let error = drive(&mut store, &config, call(NOW + 1, 7), request).unwrap_err();
-    let rt = TokenHash::of(issued.refresh_token.as_deref().unwrap());
+    let error = approve(&mut store).unwrap_err();
+    let [Effect::StoreCode(code)] = first.effects() else {
+        panic!("{:?}", first.effects());
+    };
     assert_eq!(
         error,
         grant_engine::DriveError::Conflicted {
             attempts: config.max_attempts(),
             last: Conflict {
-                expected: Expectation::RefreshTokenAbsent(rt)
+                expected: Expectation::CodeAbsent(code.code_hash)
             },
         }
     );
-    assert_eq!(before, store, "nothing overwritten, nothing burnt");
+    assert_eq!(before, store, "nothing overwritten");
     assert_eq!(error.to_http_response().status, 503);
 }
 

@@ -16,7 +16,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("parse", &["values", "errors"]),
     ("mint", &["values", "errors"]),
     ("render", &["values", "errors"]),
-    ("config", &["values", "parse", "mint"]),
+    ("config", &["values", "errors", "parse", "mint"]),
     ("store", &["values"]),
     (
         "machine",

@@ -3,7 +3,8 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use grant_engine::config::{PkcePolicy, PkceRequirement};
+use grant_engine::config::{PkcePolicy, PkceRequirement, RefreshGrace};
+use grant_engine::mint::RotationKey;
 use grant_engine::store::Conflict;
 use grant_engine::values::{FamilyId, Realm, TokenId};
 use grant_engine::{
@@ -36,9 +37,13 @@ pub struct FixtureSettings {
     /// Code lifetime (default and cap 600).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_ttl: Option<u64>,
-    /// Refresh grace period (default 0).
+    /// Refresh grace period, 1 to 60 seconds (default: none).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_grace_period: Option<u64>,
+    /// The rotation key of the grace period: at least 32 bytes, unpadded
+    /// base64url. Required with `refresh_grace_period`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rotation_key: Option<String>,
     /// PKCE required for every client, not only public ones.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub pkce_for_all_clients: bool,
@@ -134,6 +139,10 @@ pub enum FixtureError {
     /// `consent.subject` is not a valid subject.
     #[error("the fixture's consent subject is invalid")]
     Subject,
+    /// `refresh_grace_period` is out of range (1 to 60 seconds), or comes
+    /// without a valid `rotation_key`.
+    #[error("the fixture's refresh grace period or rotation key is invalid")]
+    Grace,
     /// The fixture's records contradict each other (the store refused them).
     #[error("the fixture's records conflict: {0}")]
     Records(Conflict),
@@ -163,13 +172,30 @@ impl Fixture {
         if let Some(ttl) = s.code_ttl {
             config = config.with_code_ttl(ttl);
         }
-        if let Some(grace) = s.refresh_grace_period {
-            config = config.with_refresh_grace_period(grace);
+        if let Some(grace) = self.refresh_grace()? {
+            config = config.with_refresh_grace(grace);
         }
         if let Some(realm) = &s.realm {
             config = config.with_realm(Realm::new(realm.clone()).map_err(|_| FixtureError::Realm)?);
         }
         Ok(config)
+    }
+
+    /// The grace period and its rotation key, if the settings have one.
+    fn refresh_grace(&self) -> Result<Option<RefreshGrace>, FixtureError> {
+        let s = &self.settings;
+        let Some(seconds) = s.refresh_grace_period else {
+            return Ok(None);
+        };
+        let secret = s
+            .rotation_key
+            .as_ref()
+            .and_then(|key| URL_SAFE_NO_PAD.decode(key).ok())
+            .ok_or(FixtureError::Grace)?;
+        let key = RotationKey::new(&secret).map_err(|_| FixtureError::Grace)?;
+        RefreshGrace::new(seconds, key)
+            .map(Some)
+            .map_err(|_| FixtureError::Grace)
     }
 
     fn key_ring(&self) -> Result<KeyRing, FixtureError> {

@@ -72,7 +72,11 @@ impl Oracle {
     }
 
     /// The first request gets the fixture's entropy; the n-th after it
-    /// SHA-256(entropy ‖ n).
+    /// SHA-256(entropy ‖ n). So the answers are a function of the fixture
+    /// and the requests (the oracle property), and no two requests of a
+    /// session share entropy, as the engine requires of a host
+    /// ([`Entropy`]: a reused entropy is not unsafe, but an identical
+    /// request would then fail closed instead of minting).
     fn next_call(&mut self) -> Call {
         let entropy = if self.requests == 0 {
             self.entropy

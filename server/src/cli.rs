@@ -23,7 +23,12 @@ usage: server [--listen ADDR] [--db PATH|URL] [--db-pool SIZE]
                            also: the environment variable GRANT_ENGINE_HS256_SECRET
                            (default: 32 random bytes per start, never printed)
   --issuer URL             issuer and audience (default: http:// + the listen address)
-  --refresh-grace SECONDS  refresh-token grace period (default 0)
+  --refresh-grace SECONDS  refresh-token grace period, at most 60 (default 0: none)
+  --rotation-secret-file PATH
+                           the grace period's rotation secret (at least 32 bytes),
+                           the same for every process; also: the environment
+                           variable GRANT_ENGINE_ROTATION_SECRET (default: random
+                           per start, so a regrant works only at the same process)
   --purge-every SECONDS    delete expired codes, tokens and revocations this often
                            (default 3600; 0: never)
   --bench-routes           also serve the benchmark route /bench/constant
@@ -42,6 +47,11 @@ pub struct Options {
     pub hs256_secret: Option<Vec<u8>>,
     /// Where to read the HS256 secret from (see [`Options::resolve_secret`]).
     pub hs256_secret_file: Option<PathBuf>,
+    /// The secret of the refresh grace period's rotation key, or `None`
+    /// for random bytes (see [`Options::resolve_rotation_secret`]).
+    pub rotation_secret: Option<Vec<u8>>,
+    /// Where to read the rotation secret from.
+    pub rotation_secret_file: Option<PathBuf>,
     /// The issuer (and audience), or `None` for `http://` + the bound address.
     pub issuer: Option<String>,
     /// The refresh-token grace period in seconds.
@@ -60,6 +70,8 @@ impl Default for Options {
             db_pool: 16,
             hs256_secret: None,
             hs256_secret_file: None,
+            rotation_secret: None,
+            rotation_secret_file: None,
             issuer: None,
             refresh_grace: 0,
             purge_every: 3600,
@@ -79,6 +91,11 @@ impl std::fmt::Debug for Options {
                 &self.hs256_secret.as_ref().map(|_| "<redacted>"),
             )
             .field("hs256_secret_file", &self.hs256_secret_file)
+            .field(
+                "rotation_secret",
+                &self.rotation_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("rotation_secret_file", &self.rotation_secret_file)
             .field("issuer", &self.issuer)
             .field("refresh_grace", &self.refresh_grace)
             .field("purge_every", &self.purge_every)
@@ -90,8 +107,8 @@ impl std::fmt::Debug for Options {
 /// The outcome of parsing the command line.
 #[derive(Debug)]
 pub enum Command {
-    /// Serve with these options.
-    Serve(Options),
+    /// Serve with these options (boxed: they are much larger than `Help`).
+    Serve(Box<Options>),
     /// Print [`USAGE`] and exit successfully.
     Help,
 }
@@ -130,7 +147,7 @@ where
             set(&mut options, &name, &mut value)?;
         }
     }
-    Ok(Command::Serve(options))
+    Ok(Command::Serve(Box::new(options)))
 }
 
 /// Sets the option `name` from the value `value` reads.
@@ -150,6 +167,9 @@ fn set(
         "--db-pool" => options.db_pool = whole_number(&value("a size")?, name)?,
         "--hs256-secret" => options.hs256_secret = Some(strong(value("a secret")?.into_bytes())?),
         "--hs256-secret-file" => options.hs256_secret_file = Some(value("a file path")?.into()),
+        "--rotation-secret-file" => {
+            options.rotation_secret_file = Some(value("a file path")?.into());
+        }
         "--issuer" => options.issuer = Some(value("a URL")?),
         "--refresh-grace" => options.refresh_grace = whole_number(&value("seconds")?, name)?,
         "--purge-every" => options.purge_every = whole_number(&value("seconds")?, name)?,
@@ -162,6 +182,8 @@ fn set(
 
 /// The environment variable the HS256 secret may come from.
 pub const SECRET_VARIABLE: &str = "GRANT_ENGINE_HS256_SECRET";
+/// The environment variable the rotation secret may come from.
+pub const ROTATION_VARIABLE: &str = "GRANT_ENGINE_ROTATION_SECRET";
 
 impl Options {
     /// Settles where the HS256 secret comes from: `--hs256-secret`, else
@@ -169,43 +191,63 @@ impl Options {
     /// [`SECRET_VARIABLE`], passed in by `main`), else none (random bytes).
     /// Two sources at once are refused rather than ranked silently.
     pub fn resolve_secret(mut self, env_secret: Option<OsString>) -> Result<Options, String> {
-        let from_env = env_secret.map(|value| {
-            value
-                .into_string()
-                .map(String::into_bytes)
-                .map_err(|_| format!("{SECRET_VARIABLE} must be UTF-8"))
-        });
-        let sources = [
-            self.hs256_secret.is_some(),
-            self.hs256_secret_file.is_some(),
-            from_env.is_some(),
-        ];
-        if sources.iter().filter(|given| **given).count() > 1 {
-            return Err(format!(
-                "give the HS256 secret one way: --hs256-secret, --hs256-secret-file or {SECRET_VARIABLE}"
-            ));
-        }
-        if let Some(path) = self.hs256_secret_file.take() {
-            let mut bytes = std::fs::read(&path)
-                .map_err(|e| format!("--hs256-secret-file {}: {e}", path.display()))?;
-            for ending in [b'\n', b'\r'] {
-                if bytes.last() == Some(&ending) {
-                    bytes.pop();
-                }
-            }
-            self.hs256_secret = Some(strong(bytes)?);
-        } else if let Some(bytes) = from_env {
-            self.hs256_secret = Some(strong(bytes?)?);
-        }
+        let file = self.hs256_secret_file.take();
+        let flag = self.hs256_secret.take();
+        self.hs256_secret = resolve(flag, file, env_secret, SECRET_VARIABLE)?;
+        Ok(self)
+    }
+
+    /// The same for the refresh grace period's rotation secret:
+    /// `--rotation-secret-file`, else `env_secret` (the value of
+    /// [`ROTATION_VARIABLE`]), else none (random bytes per start).
+    pub fn resolve_rotation_secret(
+        mut self,
+        env_secret: Option<OsString>,
+    ) -> Result<Options, String> {
+        let file = self.rotation_secret_file.take();
+        self.rotation_secret = resolve(None, file, env_secret, ROTATION_VARIABLE)?;
         Ok(self)
     }
 }
 
-/// An HS256 secret of at least 32 bytes (RFC 7518 3.2).
+/// A secret from the flag, the file or the environment variable `env_name`
+/// (at most one of them), at least 32 bytes.
+fn resolve(
+    flag: Option<Vec<u8>>,
+    file: Option<PathBuf>,
+    env: Option<OsString>,
+    env_name: &str,
+) -> Result<Option<Vec<u8>>, String> {
+    let given = [flag.is_some(), file.is_some(), env.is_some()];
+    if given.iter().filter(|given| **given).count() > 1 {
+        return Err(format!(
+            "give each secret one way: a flag, a file or {env_name}"
+        ));
+    }
+    if let Some(path) = file {
+        let mut bytes =
+            std::fs::read(&path).map_err(|e| format!("secret file {}: {e}", path.display()))?;
+        for ending in [b'\n', b'\r'] {
+            if bytes.last() == Some(&ending) {
+                bytes.pop();
+            }
+        }
+        return strong(bytes).map(Some);
+    }
+    if let Some(value) = env {
+        let value = value
+            .into_string()
+            .map_err(|_| format!("{env_name} must be UTF-8"))?;
+        return strong(value.into_bytes()).map(Some);
+    }
+    Ok(flag)
+}
+
+/// A secret of at least 32 bytes (for HS256: RFC 7518 3.2).
 fn strong(secret: Vec<u8>) -> Result<Vec<u8>, String> {
     if secret.len() < 32 {
         return Err(String::from(
-            "the HS256 secret must be at least 32 bytes (RFC 7518 3.2)",
+            "a secret must be at least 32 bytes (RFC 7518 3.2)",
         ));
     }
     Ok(secret)

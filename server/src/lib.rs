@@ -30,6 +30,8 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::Response;
 use axum::routing::{any, get};
+use grant_engine::config::RefreshGrace;
+use grant_engine::mint::RotationKey;
 use grant_engine::{
     BearerPolicy, Config, EndpointUrls, Exchange, HmacKey, HttpResponse, KeyRing, MemoryStore,
     RequestParts, Scope, drive, metadata_document,
@@ -139,19 +141,17 @@ impl Server {
             Some(issuer) => issuer,
             None => format!("http://{}", listener.local_addr()?),
         };
-        let key = match &options.hs256_secret {
-            Some(secret) => HmacKey::new(KEY_ID, secret)?,
-            None => {
-                // A fresh secret per start from the OS RNG, never printed:
-                // tokens do not survive a restart, refresh tokens do.
-                let mut secret = [0u8; 32];
-                getrandom::fill(&mut secret).map_err(|e| format!("no OS randomness: {e}"))?;
-                HmacKey::new(KEY_ID, &secret)?
-            }
-        };
+        // A fresh secret per start from the OS RNG, never printed: tokens do
+        // not survive a restart, refresh tokens do.
+        let key = HmacKey::new(KEY_ID, &secret_or_random(options.hs256_secret.as_deref())?)?;
         // The audience is the issuer: this server is its own resource server.
-        let config = Config::new(issuer.clone(), issuer, KeyRing::new(key))
-            .with_refresh_grace_period(options.refresh_grace);
+        let mut config = Config::new(issuer.clone(), issuer, KeyRing::new(key));
+        if options.refresh_grace > 0 {
+            // Refused above 60 seconds: the server does not start.
+            let secret = secret_or_random(options.rotation_secret.as_deref())?;
+            let key = RotationKey::new(&secret)?;
+            config = config.with_refresh_grace(RefreshGrace::new(options.refresh_grace, key)?);
+        }
         let clients = store::demo::demo_clients()?;
         let db = Storage::open(&options.db, options.db_pool, &clients).await?;
         let constant = if options.bench_routes {
@@ -245,6 +245,16 @@ async fn purge_periodically(app: App, every: Duration) {
             Err(error) => tracing::warn!(%error, "purge failed"),
         }
     }
+}
+
+/// `secret`, or 32 fresh bytes from the OS RNG.
+fn secret_or_random(secret: Option<&[u8]>) -> Result<Vec<u8>, String> {
+    if let Some(secret) = secret {
+        return Ok(secret.to_vec());
+    }
+    let mut random = [0u8; 32];
+    getrandom::fill(&mut random).map_err(|e| format!("no OS randomness: {e}"))?;
+    Ok(random.to_vec())
 }
 
 /// A real client_credentials response of this configuration (minted once

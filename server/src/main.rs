@@ -21,8 +21,12 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt().with_target(false).init();
     let parsed = cli::parse(std::env::args_os().skip(1));
     let secret = std::env::var_os(cli::SECRET_VARIABLE);
+    let rotation = std::env::var_os(cli::ROTATION_VARIABLE);
     let options = match parsed {
-        Ok(Command::Serve(options)) => match options.resolve_secret(secret) {
+        Ok(Command::Serve(options)) => match options
+            .resolve_secret(secret)
+            .and_then(|options| options.resolve_rotation_secret(rotation))
+        {
             Ok(options) => options,
             Err(message) => {
                 eprintln!("error: {message}");

@@ -4,8 +4,9 @@
 //! coming back.
 //!
 //! Every process gets the same `--hs256-secret` and `--issuer`, which is
-//! what lets a token minted by one verify at another; the database is the
-//! only other thing they share.
+//! what lets a token minted by one verify at another, and the same rotation
+//! secret, which lets a grace-period regrant happen at any of them; the
+//! database is the only other thing they share.
 //!
 //! Without PostgreSQL these tests are ignored, and say so (server/build.rs).
 
@@ -26,6 +27,8 @@ use tokio::sync::Barrier;
 
 const ISSUER: &str = "http://grant-engine.test";
 const SECRET: &str = "cross-process-test-secret-0123456789";
+/// The grace period's rotation secret, shared like the signing secret.
+const ROTATION_SECRET: &str = "cross-process-rotation-secret-0123456";
 const CALLBACK: &str = "https://your-app.com/callback";
 const RACERS: usize = 32;
 
@@ -55,6 +58,7 @@ impl Process {
             .args(["--listen", &listen, "--db", db_url, "--db-pool", "8"])
             .args(["--hs256-secret", SECRET, "--issuer", ISSUER])
             .args(extra)
+            .env("GRANT_ENGINE_ROTATION_SECRET", ROTATION_SECRET)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .spawn()

@@ -123,7 +123,7 @@ async fn a_family_revoked_during_a_rotation_stays_revoked() {
                 token_hash: parent.token_hash,
                 at: NOW + 1,
                 successor: successor.token_hash,
-                nonce: String::from("nonce"),
+                nonce: None,
             },
             Effect::StoreRefreshToken(successor.clone()),
         ];

@@ -34,7 +34,7 @@ fn token_expiring(name: &str, family: &str, expires_at: u64, rotated: bool) -> E
         token.state = RefreshTokenState::Rotated {
             at: expires_at - 30,
             successor: TokenHash::of("whatever"),
-            nonce: String::from("n"),
+            nonce: Some(String::from("n")),
         };
     }
     Effect::StoreRefreshToken(token)
@@ -162,7 +162,7 @@ async fn the_server_purges_periodically() {
     else {
         panic!("arguments");
     };
-    let server = grant_engine_server::Server::bind(options).await.unwrap();
+    let server = grant_engine_server::Server::bind(*options).await.unwrap();
     let storage = server.app().db().clone();
     let serving = tokio::spawn(server.serve(std::future::pending()));
     storage

@@ -45,7 +45,7 @@ async fn start(args: &[&str]) -> TestServer {
     let Command::Serve(options) = cli::parse(all).expect("arguments") else {
         panic!("not a serve command");
     };
-    let server = server::Server::bind(options).await.expect("server starts");
+    let server = server::Server::bind(*options).await.expect("server starts");
     let base = format!("http://{}", server.local_addr().expect("bound"));
     let app = server.app().clone();
     let (shutdown, stopped) = oneshot::channel::<()>();
@@ -1240,7 +1240,7 @@ async fn a_broken_clock_is_a_503_not_a_token() {
         let Command::Serve(options) = cli::parse(["--listen", "127.0.0.1:0"]).unwrap() else {
             panic!("arguments");
         };
-        let bound = server::Server::bind(options)
+        let bound = server::Server::bind(*options)
             .await
             .unwrap()
             .with_clock(clock);
@@ -1304,4 +1304,23 @@ fn the_signing_secret_comes_from_a_file_or_the_environment() {
     assert!(missing.is_err());
     std::fs::remove_file(&path).unwrap();
     assert!(!format!("{from_file:?}").contains(secret));
+}
+
+/// The grace period is at most 60 seconds: a longer `--refresh-grace`
+/// keeps the server from starting at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grace_period_over_a_minute_is_refused_at_start() {
+    let Command::Serve(options) =
+        cli::parse(["--listen", "127.0.0.1:0", "--refresh-grace", "61"]).unwrap()
+    else {
+        panic!("arguments");
+    };
+    let error = server::Server::bind(*options).await.err().expect("refused");
+    assert!(error.to_string().contains("1 to 60 seconds"), "{error}");
+    let Command::Serve(options) =
+        cli::parse(["--listen", "127.0.0.1:0", "--refresh-grace", "60"]).unwrap()
+    else {
+        panic!("arguments");
+    };
+    assert!(server::Server::bind(*options).await.is_ok());
 }

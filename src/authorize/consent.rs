@@ -11,7 +11,7 @@ use crate::machine::call::Call;
 use crate::machine::endpoint::{Endpoint, never_asks, sealed};
 use crate::machine::outcome::Outcome;
 use crate::machine::step::Step;
-use crate::mint::ids::IdSource;
+use crate::mint::ids::IdSeed;
 use crate::render::http_response::HttpResponse;
 use crate::render::redirect::Target;
 use crate::store::code_record::{CodeRecord, CodeState, PkceChallenge};
@@ -131,7 +131,17 @@ impl Endpoint for Decide {
                 refusal(consent, config, AuthorizeError::NothingGranted)
             }
             Verdict::Approve { subject, scope } => {
-                let code = IdSource::new(call.entropy()).next_secret(b"code");
+                // Bound to the client and the resource owner: a reused
+                // entropy still gives each approval its own code.
+                let code = IdSeed::new(call.entropy(), call.now())
+                    .bind(
+                        b"code",
+                        &[
+                            consent.client_id.as_str().as_bytes(),
+                            subject.as_str().as_bytes(),
+                        ],
+                    )
+                    .next_secret(b"code");
                 let record = code_record(consent, config, call, &code, subject, scope);
                 let response = consent.target(config).code_response(&code);
                 (Ok(()), vec![Effect::StoreCode(record)], response)

@@ -1,6 +1,7 @@
 //! The engine's policy: who it is, how long things live, which keys sign.
 
 use crate::config::pkce_policy::PkcePolicy;
+use crate::config::refresh_grace::RefreshGrace;
 use crate::mint::keys::KeyRing;
 use crate::parse::limits::ParseLimits;
 use crate::values::realm::Realm;
@@ -20,11 +21,15 @@ const DEFAULT_MAX_ATTEMPTS: u32 = 4;
 /// The engine's configuration. Built once, shared by every exchange.
 ///
 /// ```
+/// use grant_engine::config::RefreshGrace;
+/// use grant_engine::mint::RotationKey;
 /// use grant_engine::{Config, HmacKey, KeyRing};
 /// let keys = KeyRing::new(HmacKey::new("k1", &[1u8; 32]).unwrap());
+/// let grace = RefreshGrace::new(5, RotationKey::new(&[2u8; 32]).unwrap()).unwrap();
 /// let config = Config::new("https://auth.example.com", "https://api.example.com", keys)
-///     .with_refresh_grace_period(5);
+///     .with_refresh_grace(grace);
 /// assert_eq!(config.access_token_ttl(), 86_400);
+/// assert_eq!(config.refresh_grace_period(), 5);
 /// assert_eq!(config.with_code_ttl(3_600).code_ttl(), 600); // capped at 10 minutes
 /// ```
 #[derive(Debug, Clone)]
@@ -35,7 +40,7 @@ pub struct Config {
     access_token_ttl: u64,
     refresh_token_ttl: u64,
     code_ttl: u64,
-    refresh_grace_period: u64,
+    refresh_grace: Option<RefreshGrace>,
     pkce: PkcePolicy,
     realm: Realm,
     limits: ParseLimits,
@@ -55,7 +60,7 @@ impl Config {
             access_token_ttl: 86_400,
             refresh_token_ttl: 30 * 86_400,
             code_ttl: MAX_CODE_TTL,
-            refresh_grace_period: 0,
+            refresh_grace: None,
             pkce: PkcePolicy::default(),
             realm: Realm::default(),
             limits: ParseLimits::default(),
@@ -82,10 +87,12 @@ impl Config {
         self
     }
 
-    /// How long after a rotation the rotated-out refresh token still yields
-    /// the same successor instead of tripping reuse detection (default 0).
-    pub fn with_refresh_grace_period(mut self, seconds: u64) -> Self {
-        self.refresh_grace_period = seconds;
+    /// A grace period after each rotation during which the rotated-out
+    /// refresh token, replayed by the same client, still yields the same
+    /// successor while that successor is unused (default: none, every
+    /// replay is reuse). At most 60 seconds ([`RefreshGrace::new`]).
+    pub fn with_refresh_grace(mut self, grace: RefreshGrace) -> Self {
+        self.refresh_grace = Some(grace);
         self
     }
 
@@ -147,9 +154,14 @@ impl Config {
     pub fn code_ttl(&self) -> u64 {
         self.code_ttl
     }
-    /// Refresh grace period in seconds.
+    /// Refresh grace period in seconds (0 without one).
     pub fn refresh_grace_period(&self) -> u64 {
-        self.refresh_grace_period
+        self.refresh_grace.as_ref().map_or(0, RefreshGrace::seconds)
+    }
+
+    /// The refresh grace period and its rotation key, if any.
+    pub fn refresh_grace(&self) -> Option<&RefreshGrace> {
+        self.refresh_grace.as_ref()
     }
     /// The PKCE policy.
     pub fn pkce(&self) -> &PkcePolicy {

@@ -6,10 +6,12 @@
 
 pub(crate) mod authorize;
 pub(crate) mod bearer;
+pub(crate) mod config;
 pub(crate) mod jwt;
 pub(crate) mod token;
 
 pub use authorize::{AuthorizeError, AuthorizeErrorCode, AuthorizeRefusal};
 pub use bearer::BearerError;
+pub use config::ConfigError;
 pub use jwt::JwtError;
 pub use token::{ClientAuthFailure, ErrorCode, InvalidGrant, InvalidScope, TokenError};

@@ -12,9 +12,6 @@ use crate::values::syntax::{InvalidValue, check_vschars};
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 
-/// Domain separation for the refresh-token derivation subkey.
-const DERIVATION_LABEL: &[u8] = b"grant-engine/v1/refresh-successor-key";
-
 /// A symmetric key with its `kid`. The HMAC state is keyed once here and
 /// cloned per token, so signing never re-hashes the key.
 #[derive(Clone)]
@@ -23,7 +20,6 @@ pub struct HmacKey {
     /// base64url of the JWS header for this key, computed once.
     header_b64: String,
     jwt_mac: HmacSha256,
-    derive_mac: HmacSha256,
 }
 
 impl HmacKey {
@@ -48,13 +44,6 @@ impl HmacKey {
         }
         let jwt_mac =
             HmacSha256::new_from_slice(secret).map_err(|_| InvalidValue { what: "HS256 key" })?;
-        let subkey = jwt_mac
-            .clone()
-            .chain_update(DERIVATION_LABEL)
-            .finalize()
-            .into_bytes();
-        let derive_mac =
-            HmacSha256::new_from_slice(&subkey).map_err(|_| InvalidValue { what: "HS256 key" })?;
         /// The JWS header, in the order RFC 9068 examples use.
         #[derive(serde::Serialize)]
         struct Header<'a> {
@@ -72,7 +61,6 @@ impl HmacKey {
             header_b64: URL_SAFE_NO_PAD.encode(header_json),
             kid,
             jwt_mac,
-            derive_mac,
         })
     }
 
@@ -102,17 +90,6 @@ impl HmacKey {
             .chain_update(data)
             .verify_slice(signature)
             .is_ok()
-    }
-
-    /// HMAC-SHA256 of `data` under the derivation subkey (refresh-token
-    /// successors), separate from the JWS key.
-    pub(crate) fn derive(&self, data: &[u8]) -> [u8; 32] {
-        self.derive_mac
-            .clone()
-            .chain_update(data)
-            .finalize()
-            .into_bytes()
-            .into()
     }
 }
 

@@ -9,8 +9,10 @@ pub(crate) mod family;
 pub(crate) mod ids;
 pub(crate) mod jwt;
 pub(crate) mod keys;
+pub(crate) mod rotation_key;
 pub(crate) mod successor;
 pub(crate) mod verify;
 
 pub use claims::AccessTokenClaims;
 pub use keys::{HmacKey, KeyRing};
+pub use rotation_key::RotationKey;

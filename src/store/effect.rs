@@ -25,7 +25,7 @@ use crate::values::ids::{FamilyId, TokenId};
 /// | [`StoreCode`](Effect::StoreCode) | no code with this digest | stored |
 /// | [`RedeemCode`](Effect::RedeemCode) | the code is stored and unused | marked redeemed, with the access-token ids it issued |
 /// | [`StoreRefreshToken`](Effect::StoreRefreshToken) | no refresh token with this digest | stored; stored *revoked* if its family is revoked |
-/// | [`RotateRefreshToken`](Effect::RotateRefreshToken) | the token is stored and active | marked rotated at `at`, with its successor's digest and nonce |
+/// | [`RotateRefreshToken`](Effect::RotateRefreshToken) | the token is stored and active | marked rotated at `at`, with its successor's digest (and, with a grace period, its nonce) |
 /// | [`RevokeFamily`](Effect::RevokeFamily) | nothing (idempotent) | the family is recorded revoked, and every refresh token of it is revoked |
 /// | [`RevokeAccessTokens`](Effect::RevokeAccessTokens) | nothing (idempotent) | the ids are recorded revoked |
 ///
@@ -74,8 +74,11 @@ pub enum Effect {
         at: u64,
         /// The digest of its replacement.
         successor: TokenHash,
-        /// The non-secret derivation input to store with it.
-        nonce: String,
+        /// With a grace period, the non-secret input the successor was
+        /// derived with, to store with it; without one, `None`: nothing
+        /// that re-derives the successor is kept.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nonce: Option<String>,
     },
     /// Revoke a whole family: record it revoked (every access token whose
     /// `fam` claim names it is refused from the next request on) and revoke

@@ -22,9 +22,12 @@ pub enum RefreshTokenState {
         at: u64,
         /// The digest of the token that replaced it.
         successor: TokenHash,
-        /// The non-secret value (from the rotating call's entropy) the
-        /// successor was derived with, so it can be derived again.
-        nonce: String,
+        /// With a grace period, the non-secret value (from the rotating
+        /// call's entropy) the successor was derived with under the
+        /// rotation key, so it can be derived again within the window;
+        /// `None` without one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nonce: Option<String>,
     },
     /// Revoked, with its whole family.
     Revoked,

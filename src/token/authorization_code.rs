@@ -19,7 +19,7 @@ use crate::values::secret::RefreshToken;
 /// The code's record is in: refuse, revoke on reuse, or issue.
 pub(crate) fn redeem(wait: AwaitCode<'_>, record: Option<CodeRecord>) -> Step<'_, Exchange> {
     let AwaitCode {
-        mut grant,
+        grant,
         client,
         request,
         code_hash,
@@ -40,7 +40,18 @@ pub(crate) fn redeem(wait: AwaitCode<'_>, record: Option<CodeRecord>) -> Step<'_
     if let Err(reason) = check(&grant, &client, request, &code) {
         return grant.fail_with(invalid(reason), vec![redeemed(code_hash, Vec::new())]);
     }
+    // Bound to the code: a reused entropy still derives this redemption's
+    // own tokens.
+    let mut ids = grant.seed.bind(
+        b"authorization_code",
+        &[
+            client.client_id.as_str().as_bytes(),
+            code.subject.as_str().as_bytes(),
+            code_hash.as_bytes(),
+        ],
+    );
     let (access_token, jti) = grant.access_token(
+        &mut ids,
         &client.client_id,
         code.subject.as_str(),
         &code.scope,
@@ -48,7 +59,7 @@ pub(crate) fn redeem(wait: AwaitCode<'_>, record: Option<CodeRecord>) -> Step<'_
     );
     let mut effects = vec![redeemed(code_hash, vec![jti])];
     let refresh_token = client.allows(GrantType::RefreshToken).then(|| {
-        let token = RefreshToken::from_trusted(grant.ids.next_secret(b"refresh"));
+        let token = RefreshToken::from_trusted(ids.next_secret(b"refresh"));
         let of = RefreshGrant {
             client_id: &client.client_id,
             subject: &code.subject,

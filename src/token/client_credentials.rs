@@ -11,7 +11,7 @@ use crate::token::grant::Grant;
 /// authenticated confidential client: for the scope asked, or by default
 /// every scope the client may have.
 pub(crate) fn grant<'c>(
-    mut grant: Grant<'c>,
+    grant: Grant<'c>,
     client: ClientRecord,
     request: &ClientCredentialsRequest,
 ) -> Step<'c, Exchange> {
@@ -25,7 +25,10 @@ pub(crate) fn grant<'c>(
     };
     // The client acts on its own behalf: it is the subject.
     let subject = client.client_id.as_str();
-    let (access_token, _) = grant.access_token(&client.client_id, subject, &scope, None);
+    let mut ids = grant
+        .seed
+        .bind(b"client_credentials", &[subject.as_bytes()]);
+    let (access_token, _) = grant.access_token(&mut ids, &client.client_id, subject, &scope, None);
     let tokens = grant.tokens(access_token, None, scope);
     grant.succeed(client.client_id, tokens, Vec::new())
 }

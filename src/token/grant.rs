@@ -1,5 +1,5 @@
 //! What every step of one token exchange carries: the configuration, the
-//! time, the id source, and how a grant ends.
+//! time, the call's entropy, and how a grant ends.
 
 use crate::config::config::Config;
 use crate::errors::token::TokenError;
@@ -7,7 +7,7 @@ use crate::machine::call::Call;
 use crate::machine::outcome::Outcome;
 use crate::machine::step::Step;
 use crate::mint::claims::MintClaims;
-use crate::mint::ids::IdSource;
+use crate::mint::ids::{IdSeed, IdSource};
 use crate::mint::jwt::mint_access_token;
 use crate::render::token_response::TokenResponse;
 use crate::store::effect::Effect;
@@ -23,7 +23,8 @@ use crate::values::secret::{AccessToken, RefreshToken};
 pub(crate) struct Grant<'c> {
     pub(crate) config: &'c Config,
     pub(crate) now: u64,
-    pub(crate) ids: IdSource,
+    /// The call's entropy and time; each grant binds it to what it issues.
+    pub(crate) seed: IdSeed,
     client_id: Option<&'c ClientId>,
 }
 
@@ -32,7 +33,7 @@ impl<'c> Grant<'c> {
         Grant {
             config,
             now: call.now(),
-            ids: IdSource::new(call.entropy()),
+            seed: IdSeed::new(call.entropy(), call.now()),
             client_id,
         }
     }
@@ -61,15 +62,17 @@ impl<'c> Grant<'c> {
         Step::Done(Outcome::new(Ok(tokens), effects, response, Some(client)))
     }
 
-    /// Mints an access token for `subject` and returns it with its `jti`.
+    /// Mints an access token for `subject`, its `jti` drawn from `ids`,
+    /// and returns it with the `jti`.
     pub(crate) fn access_token(
-        &mut self,
+        &self,
+        ids: &mut IdSource,
         client_id: &ClientId,
         subject: &str,
         scope: &Scope,
         family: Option<&FamilyId>,
     ) -> (AccessToken, TokenId) {
-        let jti = TokenId::from_trusted(self.ids.next_id(b"jti"));
+        let jti = TokenId::from_trusted(ids.next_id(b"jti"));
         let claims = MintClaims {
             iss: self.config.issuer(),
             sub: subject,

@@ -3,6 +3,7 @@
 
 use crate::errors::token::{InvalidGrant, InvalidScope, TokenError};
 use crate::machine::step::{RefreshTokenQuestion, Step};
+use crate::mint::ids::IdSource;
 use crate::mint::successor::{rederive, successor_of};
 use crate::parse::token_request::RefreshTokenRequest;
 use crate::store::client_record::ClientRecord;
@@ -77,15 +78,16 @@ fn refresh<'c>(
                 request,
                 token_hash,
             };
-            replay(wait, record, at, successor, &nonce)
+            replay(wait, record, at, successor, nonce.as_deref())
         }
     }
 }
 
-/// An active token: rotate it to a successor derived from this call's
-/// entropy, and issue.
+/// An active token: rotate it to a successor from this call's entropy
+/// (with a grace period, derived under the rotation key so that it can be
+/// handed out again), and issue.
 fn rotate<'c>(
-    mut grant: Grant<'c>,
+    grant: Grant<'c>,
     client: ClientRecord,
     request: &RefreshTokenRequest,
     token_hash: TokenHash,
@@ -95,8 +97,17 @@ fn rotate<'c>(
         Ok(scope) => scope,
         Err(error) => return grant.fail(error),
     };
-    let nonce = grant.ids.next_id(b"rotation");
-    let successor = successor_of(grant.config.keys().signing_key(), &token_hash, &nonce);
+    let mut ids = bound_ids(&grant, record);
+    let (successor, nonce) = match grant.config.refresh_grace() {
+        None => (
+            RefreshToken::from_trusted(ids.next_secret(b"successor")),
+            None,
+        ),
+        Some(grace) => {
+            let nonce = ids.next_id(b"rotation");
+            (successor_of(grace.key(), &token_hash, &nonce), Some(nonce))
+        }
+    };
     let successor_hash = TokenHash::of(successor.expose_secret());
     let rotation = Effect::RotateRefreshToken {
         token_hash,
@@ -111,13 +122,24 @@ fn rotate<'c>(
         family: &record.family,
     };
     let stored = Effect::StoreRefreshToken(grant.refresh_record(successor_hash, family));
-    issue(
-        grant,
-        client,
-        record,
+    let issued = Issued {
+        refresh_token: successor,
         scope,
-        successor,
-        vec![rotation, stored],
+        effects: vec![rotation, stored],
+    };
+    issue(grant, client, record, &mut ids, issued)
+}
+
+/// The ids of a refresh, bound to the client, the subject and the token
+/// presented: a reused entropy still derives this refresh's own values.
+fn bound_ids(grant: &Grant<'_>, record: &RefreshTokenRecord) -> IdSource {
+    grant.seed.bind(
+        b"refresh_token",
+        &[
+            record.client_id.as_str().as_bytes(),
+            record.subject.as_str().as_bytes(),
+            record.token_hash.as_bytes(),
+        ],
     )
 }
 
@@ -136,7 +158,7 @@ fn replay<'c>(
     record: RefreshTokenRecord,
     at: u64,
     successor: TokenHash,
-    nonce: &str,
+    nonce: Option<&str>,
 ) -> Step<'c, Exchange> {
     let Replay {
         grant,
@@ -144,11 +166,13 @@ fn replay<'c>(
         request,
         token_hash,
     } = wait;
-    let grace = grant.config.refresh_grace_period();
-    let within_grace = grace > 0 && grant.now <= at.saturating_add(grace);
-    let token = within_grace
-        .then(|| rederive(grant.config.keys(), &token_hash, nonce, &successor))
-        .flatten();
+    // Only within the window: after it, a stored nonce is of no use.
+    let token = grant
+        .config
+        .refresh_grace()
+        .filter(|grace| grant.now <= at.saturating_add(grace.seconds()))
+        .zip(nonce)
+        .and_then(|(grace, nonce)| rederive(grace.key(), &token_hash, nonce, &successor));
     match token {
         Some(token) => Step::NeedRefreshToken(RefreshTokenQuestion::new(AwaitRefreshToken {
             grant,
@@ -185,7 +209,13 @@ fn regrant<'c>(
         Ok(scope) => scope,
         Err(error) => return grant.fail(error),
     };
-    issue(grant, client, predecessor, scope, token, Vec::new())
+    let mut ids = bound_ids(&grant, predecessor);
+    let issued = Issued {
+        refresh_token: token,
+        scope,
+        effects: Vec::new(),
+    };
+    issue(grant, client, predecessor, &mut ids, issued)
 }
 
 /// Reuse of a rotated-out token: revoke the whole family (RFC 9700 4.14.2).
@@ -212,21 +242,28 @@ fn granted_scope(
     }
 }
 
-/// Mints the access token and answers with it and `refresh_token`.
+/// What a refresh hands out besides the access token.
+struct Issued {
+    refresh_token: RefreshToken,
+    scope: Scope,
+    effects: Vec<Effect>,
+}
+
+/// Mints the access token and answers with it and the refresh token.
 fn issue<'c>(
-    mut grant: Grant<'c>,
+    grant: Grant<'c>,
     client: ClientRecord,
     record: &RefreshTokenRecord,
-    scope: Scope,
-    refresh_token: RefreshToken,
-    effects: Vec<Effect>,
+    ids: &mut IdSource,
+    issued: Issued,
 ) -> Step<'c, Exchange> {
     let (access_token, _) = grant.access_token(
+        ids,
         &client.client_id,
         record.subject.as_str(),
-        &scope,
+        &issued.scope,
         Some(&record.family),
     );
-    let tokens = grant.tokens(access_token, Some(refresh_token), scope);
-    grant.succeed(client.client_id, tokens, effects)
+    let tokens = grant.tokens(access_token, Some(issued.refresh_token), issued.scope);
+    grant.succeed(client.client_id, tokens, issued.effects)
 }

@@ -5,14 +5,22 @@ use core::fmt;
 /// 32 bytes of fresh randomness from the host (the OS RNG in production,
 /// fixed bytes in tests), one value per call. Every token id, code and
 /// refresh token a call mints is derived from it, so the same entropy with
-/// the same request and state gives the same bytes (the oracle property).
+/// the same request, state and time gives the same bytes (the oracle
+/// property).
 ///
-/// The bytes must be fresh for every call: two calls with the same entropy
-/// derive the same values. The store contract catches the collisions that
-/// matter (a new code or refresh token whose digest is already stored is
-/// refused, and the request fails closed), but a reused entropy also repeats
-/// `jti`s. In production, fill it from the operating system, for example
-/// with the `getrandom` crate; never copy a fixed value from an example.
+/// The bytes must be fresh for every call. If they are not (a copied
+/// example, a forked VM or process, a broken RNG), the damage is bounded:
+/// every derived value is also bound to what it is for (the time, the
+/// client, the subject, the code or refresh token it comes from), so two
+/// users, two codes or two refreshes still get different values. Only a
+/// request identical in all of these (the same client and user approved in
+/// the same second, say) derives the same value again; then the store
+/// refuses the digest it already holds and the request fails closed (a 503
+/// from the driver), and nothing is overwritten. Values an attacker could
+/// predict are the real loss: with known entropy, every code and token of
+/// that call is computable. In production, fill it from the operating
+/// system, for example with the `getrandom` crate; never copy a fixed
+/// value from an example.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Entropy([u8; 32]);
 

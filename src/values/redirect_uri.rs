@@ -82,6 +82,26 @@ impl From<RedirectUri> for String {
     }
 }
 
+/// `registered` is a loopback literal without a port, and `sent` is it
+/// with a port (decimal, no leading zero, 1 to 65535) after the host.
+fn loopback_with_port(registered: &str, sent: &str) -> bool {
+    ["http://127.0.0.1", "http://[::1]"].iter().any(|host| {
+        let (Some(path), Some(with_port)) = (
+            registered.strip_prefix(host),
+            sent.strip_prefix(host).and_then(|s| s.strip_prefix(':')),
+        ) else {
+            return false;
+        };
+        let starts_path = path.is_empty() || path.starts_with(['/', '?']);
+        let rest = with_port.trim_start_matches(|c: char| c.is_ascii_digit());
+        let port = with_port.strip_suffix(rest).unwrap_or_default();
+        starts_path
+            && rest == path
+            && !port.starts_with('0')
+            && port.parse::<u16>().is_ok_and(|p| p > 0)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::RedirectUri;
@@ -107,24 +127,4 @@ mod tests {
             assert!(RedirectUri::new(bad).is_err(), "{bad}");
         }
     }
-}
-
-/// `registered` is a loopback literal without a port, and `sent` is it
-/// with a port (decimal, no leading zero, 1 to 65535) after the host.
-fn loopback_with_port(registered: &str, sent: &str) -> bool {
-    ["http://127.0.0.1", "http://[::1]"].iter().any(|host| {
-        let (Some(path), Some(with_port)) = (
-            registered.strip_prefix(host),
-            sent.strip_prefix(host).and_then(|s| s.strip_prefix(':')),
-        ) else {
-            return false;
-        };
-        let starts_path = path.is_empty() || path.starts_with(['/', '?']);
-        let rest = with_port.trim_start_matches(|c: char| c.is_ascii_digit());
-        let port = with_port.strip_suffix(rest).unwrap_or_default();
-        starts_path
-            && rest == path
-            && !port.starts_with('0')
-            && port.parse::<u16>().is_ok_and(|p| p > 0)
-    })
 }

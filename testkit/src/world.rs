@@ -41,6 +41,20 @@ pub fn config() -> Config {
     Config::new(ISSUER, AUDIENCE, keys())
 }
 
+/// The rotation key of every grace-period test (independent of the
+/// signing keys, as the rules require).
+pub const ROTATION_SECRET: &[u8; 32] = b"grant-engine-test-rotation-key-1";
+
+/// [`config`] with a grace period of `seconds` (1 to 60), or without one
+/// for 0.
+pub fn config_with_grace(seconds: u64) -> Config {
+    if seconds == 0 {
+        return config();
+    }
+    let key = grant_engine::mint::RotationKey::new(ROTATION_SECRET).unwrap();
+    config().with_refresh_grace(grant_engine::config::RefreshGrace::new(seconds, key).unwrap())
+}
+
 pub fn entropy(seed: u8) -> Entropy {
     Entropy::from_bytes([seed; 32])
 }

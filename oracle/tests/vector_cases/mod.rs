@@ -69,6 +69,8 @@ pub const REDIRECT: &str = "https://your-app.com/callback";
 pub const REDIRECT_ENC: &str = "https%3A%2F%2Fyour-app.com%2Fcallback";
 /// The signing key of the base fixture (`kid` `k1`).
 pub const KEY: [u8; 32] = [7; 32];
+/// The rotation key of the grace-period cases (independent of [`KEY`]).
+pub const ROTATION_KEY: [u8; 32] = [11; 32];
 /// RFC 7636 Appendix B.
 pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 pub const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";

@@ -17,7 +17,10 @@ fn seed_token_with(edit: impl FnOnce(&mut RefreshTokenRecord)) -> Fixture {
 /// The seed token rotated once, with `grace` seconds of grace period; the
 /// fixture after it and the successor the engine issued.
 fn rotated(grace: Option<u64>) -> Issued {
-    let fixture = base_with(|f| f.settings.refresh_grace_period = grace);
+    let fixture = base_with(|f| {
+        f.settings.refresh_grace_period = grace;
+        f.settings.rotation_key = grace.map(|_| URL_SAFE_NO_PAD.encode(ROTATION_KEY));
+    });
     issued_by(&fixture, &[seed_refresh()])
 }
 

@@ -155,7 +155,7 @@ pub struct RefreshTokenRow {
     pub rotated_at: Option<i64>,
     /// Base64url SHA-256 of the successor.
     pub successor: Option<String>,
-    /// The successor's (non-secret) derivation input.
+    /// The successor's (non-secret) derivation input, with a grace period.
     pub nonce: Option<String>,
 }
 
@@ -173,7 +173,7 @@ impl RefreshTokenRow {
                 "rotated",
                 Some(to_sql_time(*at)),
                 Some(successor.to_string()),
-                Some(nonce.clone()),
+                nonce.clone(),
             ),
         };
         RefreshTokenRow {
@@ -200,7 +200,7 @@ impl RefreshTokenRow {
         ) {
             ("active", ..) => RefreshTokenState::Active,
             ("revoked", ..) => RefreshTokenState::Revoked,
-            ("rotated", Some(at), Some(successor), Some(nonce)) => RefreshTokenState::Rotated {
+            ("rotated", Some(at), Some(successor), nonce) => RefreshTokenState::Rotated {
                 at: from_sql_time(at)?,
                 successor: TokenHash::from_base64url(&successor)
                     .map_err(|_| StoreError::Corrupt("successor"))?,

@@ -21,7 +21,7 @@ use crate::conformance::setup::{
 };
 use crate::conformance::{Outcome, ensure};
 use crate::executor::join_all;
-use crate::world::{NOW, WEB, call, config, refresh_record};
+use crate::world::{NOW, WEB, call, config, config_with_grace, refresh_record};
 
 /// How many requests race in each scenario.
 pub const RACERS: u8 = 32;
@@ -144,7 +144,7 @@ where
     S: AsyncStore + Sync,
     S::Error: fmt::Debug + Send,
 {
-    let config = config().with_refresh_grace_period(grace);
+    let config = config_with_grace(grace);
     apply(store, &[Effect::StoreRefreshToken(refresh())]).await?;
     let outcomes = race(store, &config, || refresh_with(REFRESH)).await?;
     let winners = successes(&outcomes);

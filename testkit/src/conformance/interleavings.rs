@@ -14,7 +14,7 @@ use crate::conformance::setup::{
     refresh_with, revoke, token_of,
 };
 use crate::conformance::{Outcome, ensure};
-use crate::world::config;
+use crate::world::{config, config_with_grace};
 
 /// Every interleaving check, by name.
 pub async fn run<S, F, Fut>(fresh: &F) -> Vec<(&'static str, Outcome)>
@@ -99,7 +99,7 @@ where
     S: AsyncStore + Sync,
     S::Error: fmt::Debug + Send,
 {
-    let config = config().with_refresh_grace_period(grace);
+    let config = config_with_grace(grace);
     apply(store, &[Effect::StoreRefreshToken(refresh())]).await?;
     let interloper = Interloper::Exchange(refresh_with(REFRESH), nth(2));
     let (outcome, (status, theirs)) =

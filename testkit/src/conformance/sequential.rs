@@ -207,14 +207,14 @@ where
         token_hash: hash,
         at: NOW + 5,
         successor,
-        nonce: "conformance-nonce".into(),
+        nonce: Some("conformance-nonce".into()),
     };
     apply(store, &[rotation(token.token_hash)]).await?;
     let state = token_of(store, &token.token_hash).await?.map(|t| t.state);
     let rotated = RefreshTokenState::Rotated {
         at: NOW + 5,
         successor,
-        nonce: "conformance-nonce".into(),
+        nonce: Some("conformance-nonce".into()),
     };
     ensure!(
         state.as_ref() == Some(&rotated),
@@ -332,7 +332,7 @@ where
             token_hash: absent,
             at: NOW,
             successor: TokenHash::of("s"),
-            nonce: "n".into(),
+            nonce: None,
         },
     ];
     let error = refused(store, &unit).await?;
@@ -345,7 +345,7 @@ where
             token_hash: token.token_hash,
             at: NOW,
             successor: token.token_hash,
-            nonce: "n".into(),
+            nonce: Some("n".into()),
         },
         Effect::StoreRefreshToken(token.clone()),
     ];

@@ -100,7 +100,7 @@ async fn apply_one(tx: &Transaction<'_>, effect: &Effect) -> Result<bool, StoreE
             at,
             successor,
             nonce,
-        } => refresh_tokens::rotate(tx, token_hash, *at, successor, nonce).await,
+        } => refresh_tokens::rotate(tx, token_hash, *at, successor, nonce.as_deref()).await,
         Effect::RevokeFamily { family } => {
             revocations::revoke_family(tx, family).await?;
             refresh_tokens::revoke_family(tx, family).await?;

@@ -83,8 +83,9 @@ pub async fn insert(
     Ok(inserted == 1)
 }
 
-/// Marks an active token rotated: replaced at `at` by `successor`, derived
-/// with `nonce` (the `RotateRefreshToken` effect). Returns `false`, and
+/// Marks an active token rotated: replaced at `at` by `successor`, with
+/// `nonce` if a grace period derived it (the `RotateRefreshToken` effect).
+/// Returns `false`, and
 /// changes nothing, if the token is not stored or no longer active. Of
 /// concurrent rotations the first holds the row; the others wait, re-check
 /// `state = 'active'` on the row it committed, and change nothing: a token
@@ -94,7 +95,7 @@ pub async fn rotate(
     token_hash: &TokenHash,
     at: u64,
     successor: &TokenHash,
-    nonce: &str,
+    nonce: Option<&str>,
 ) -> Result<bool, StoreError> {
     let statement = db
         .prepare_cached(

@@ -38,7 +38,7 @@ fn apply_one(conn: &Connection, effect: &Effect) -> Result<bool, StoreError> {
             at,
             successor,
             nonce,
-        } => refresh_tokens::rotate(conn, token_hash, *at, successor, nonce),
+        } => refresh_tokens::rotate(conn, token_hash, *at, successor, nonce.as_deref()),
         Effect::RevokeFamily { family } => {
             revocations::revoke_family(conn, family)?;
             refresh_tokens::revoke_family(conn, family)?;

@@ -70,8 +70,9 @@ pub fn insert(conn: &Connection, record: &RefreshTokenRecord) -> Result<bool, St
     Ok(inserted == 1)
 }
 
-/// Marks an active token rotated: replaced at `at` by `successor`, derived
-/// with `nonce` (the `RotateRefreshToken` effect). Returns `false`, and
+/// Marks an active token rotated: replaced at `at` by `successor`, with
+/// `nonce` if a grace period derived it (the `RotateRefreshToken` effect).
+/// Returns `false`, and
 /// changes nothing, if the token is not stored or no longer active: a
 /// token is rotated at most once, so a family never forks.
 pub fn rotate(
@@ -79,7 +80,7 @@ pub fn rotate(
     token_hash: &TokenHash,
     at: u64,
     successor: &TokenHash,
-    nonce: &str,
+    nonce: Option<&str>,
 ) -> Result<bool, StoreError> {
     let changed = conn
         .prepare_cached(

@@ -20,6 +20,7 @@ use super::pools::{
     SCOPES, SECRETS, VERIFIERS, pick,
 };
 use crate::fuzz::independent::{b64url, sha256_b64url};
+use crate::world::ROTATION_SECRET;
 
 /// The scope made of SCOPES[i] for each bit i of `mask` (`bits` wide).
 fn scope_of(mask: u8, bits: usize) -> Scope {
@@ -59,6 +60,7 @@ pub fn build_fixture(spec: &StateSpec) -> Built {
         refresh_token_ttl: s.refresh_ttl.map(|i| pick(&REFRESH_TTLS, i)),
         code_ttl: s.code_ttl.map(|i| pick(&CODE_TTLS, i)),
         refresh_grace_period: s.grace.map(|i| pick(&GRACES, i)),
+        rotation_key: s.grace.map(|_| b64url(ROTATION_SECRET)),
         pkce_for_all_clients: s.pkce_for_all,
         allow_plain_pkce: s.allow_plain,
         realm: None,
@@ -184,7 +186,7 @@ pub fn build_fixture(spec: &StateSpec) -> Built {
                                 .copied()
                                 .unwrap_or("unknown-successor"),
                         ),
-                        nonce: "nonce".into(),
+                        nonce: Some("nonce".into()),
                     },
                     RefreshStateSpec::Revoked => RefreshTokenState::Revoked,
                 },

@@ -88,7 +88,7 @@ pub const ADVANCES: [u64; 8] = [0, 1, 5, 30, 599, 601, 3600, 86_401];
 pub const ACCESS_TTLS: [u64; 4] = [1, 60, 3600, 86_400];
 pub const REFRESH_TTLS: [u64; 3] = [1, 3600, 86_400];
 pub const CODE_TTLS: [u64; 4] = [1, 60, 600, 3600];
-pub const GRACES: [u64; 4] = [0, 5, 60, 3600];
+pub const GRACES: [u64; 4] = [1, 5, 30, 60];
 /// Statuses the oracle may answer with (503 only when a store refuses a
 /// unit of effects, which the session checks the model predicts).
 pub const STATUSES: [u16; 9] = [200, 302, 400, 401, 403, 404, 405, 413, 503];

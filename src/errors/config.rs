@@ -1,0 +1,27 @@
+//! Configuration refused when it is built, so that a server never runs
+//! with a setting the rules forbid.
+
+use thiserror::Error;
+
+/// A configuration value outside what the rules allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A refresh grace period of 0, or longer than
+    /// [`MAX_REFRESH_GRACE`](crate::config::MAX_REFRESH_GRACE) seconds: a
+    /// thief replaying a rotated-out token gains at most one window, so the
+    /// window is short (and "no grace" is no `RefreshGrace` at all).
+    #[error("the refresh grace period must be 1 to {max} seconds, not {seconds}")]
+    GraceOutOfRange {
+        /// The seconds asked for.
+        seconds: u64,
+        /// The longest allowed.
+        max: u64,
+    },
+    /// A secret shorter than 32 bytes.
+    #[error("the {what} must be at least 32 bytes")]
+    ShortSecret {
+        /// Which secret.
+        what: &'static str,
+    },
+}
