@@ -2,8 +2,8 @@
 //! URI of a known client (never an open redirector), with `iss` and exactly
 //! the `state` sent; a code only if everything RFC-RULES asks of the
 //! request holds and the resource owner approved, stored with what it is
-//! bound to; `access_denied` only for a denial or an approval wider than
-//! the request.
+//! bound to; `access_denied` only for a denial, an approval wider than
+//! the request, or one that grants no scope.
 
 use grant_engine::store::CodeState;
 use grant_engine::{Effect, GrantType, HttpResponse};
@@ -154,6 +154,7 @@ pub(super) fn check_authorize(
         || record.redirect_uri.as_ref().map(|u| u.as_str())
             != target.uri_sent.then_some(target.uri.as_str())
         || !set_of(&record.scope).is_subset(&requested)
+        || record.scope.is_empty()
         || stored_pkce != expected_pkce
         || record.issued_at != now
         || record.expires_at > now.saturating_add(600)
@@ -165,10 +166,10 @@ pub(super) fn check_authorize(
     Ok(())
 }
 
-/// An `access_denied` redirect: the resource owner denied, or the host
+/// An `access_denied` redirect: the resource owner denied, the host
 /// approved a scope the request did not ask for, which the engine refuses
-/// ("the granted scope exceeds the requested scope"). Nothing else is
-/// `access_denied`.
+/// ("the granted scope exceeds the requested scope"), or the approval
+/// granted no scope at all. Nothing else is `access_denied`.
 fn check_denial(
     model: &Fixture,
     target: &AuthorizeTarget<'_>,
@@ -183,10 +184,16 @@ fn check_denial(
         .scope
         .as_ref()
         .is_some_and(|granted| !set_of(granted).is_subset(&requested));
+    let nothing = match &model.consent.scope {
+        Some(granted) => set_of(granted).is_empty(),
+        None => requested.is_empty(),
+    };
     let expected = if !model.consent.approve {
         "the resource owner denied the request"
     } else if wider {
         "the granted scope exceeds the requested scope"
+    } else if nothing {
+        "the resource owner granted no scope"
     } else {
         return Err("access_denied although the resource owner approved the request".into());
     };
