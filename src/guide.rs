@@ -83,6 +83,17 @@
 //!                 _ => return refused,
 //!             }
 //!         }
+//!         // A regrant changes nothing, but only while the replayed token
+//!         // is rotated to this successor and the successor is unused.
+//!         Effect::Regrant { predecessor, successor } => {
+//!             let rotated_to = match t.refresh_tokens.get(predecessor).map(|r| &r.state) {
+//!                 Some(RefreshTokenState::Rotated { successor: s, .. }) => Some(*s),
+//!                 _ => None,
+//!             };
+//!             let active = t.refresh_tokens.get(successor)
+//!                 .is_some_and(|r| r.state == RefreshTokenState::Active);
+//!             if rotated_to != Some(*successor) || !active { return refused; }
+//!         }
 //!         // Revoke a family: remember it (its access tokens carry it as
 //!         // `fam`) and revoke every refresh token in it. Idempotent.
 //!         Effect::RevokeFamily { family } => {

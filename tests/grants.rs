@@ -13,6 +13,7 @@
 use grant_engine::bearer::verify_access_token;
 use grant_engine::config::{PkcePolicy, PkceRequirement, RefreshGrace};
 use grant_engine::errors::JwtError;
+use grant_engine::machine::SecurityEvent;
 use grant_engine::mint::RotationKey;
 use grant_engine::store::{CodeState, Conflict, Expectation, PkceChallenge, RefreshTokenState};
 use grant_engine::values::{CodeChallengeMethod, FamilyId, TokenId};
@@ -1343,8 +1344,22 @@ fn within_the_grace_period_a_replay_returns_the_same_successor() {
         let replayed = assert_success(&outcome, &config, replay_at);
         assert_eq!(replayed.refresh_token.as_deref(), Some(rt2.as_str()));
         assert_eq!(replayed.claims.fam.as_ref(), Some(&family));
-        // No new state: the successor is re-derived, not stored again.
-        assert_eq!(outcome.effects(), &[]);
+        // No new state: the successor is re-derived, not stored again;
+        // the store only confirms that it is still unused.
+        assert_eq!(
+            outcome.effects(),
+            &[Effect::Regrant {
+                predecessor: TokenHash::of(&rt1),
+                successor: TokenHash::of(&rt2),
+            }]
+        );
+        assert_eq!(
+            outcome.events(),
+            &[SecurityEvent::RefreshTokenRegranted {
+                client_id: id(WEB),
+                family: family.clone(),
+            }]
+        );
         assert_eq!(before, store);
         // The successor still works afterwards.
         let outcome = post(

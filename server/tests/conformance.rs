@@ -26,7 +26,7 @@ async fn sqlite(
 async fn the_in_memory_sqlite_store_passes_the_suite() {
     let report = check(|clients| sqlite(clients, None)).await;
     assert!(report.passed(), "{report}");
-    assert_eq!(report.checks.len(), 18);
+    assert_eq!(report.checks.len(), 20);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

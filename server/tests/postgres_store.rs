@@ -56,7 +56,7 @@ async fn the_postgres_store_passes_the_suite() {
     })
     .await;
     assert!(report.passed(), "{report}");
-    assert_eq!(report.checks.len(), 18);
+    assert_eq!(report.checks.len(), 20);
 }
 
 /// Two processes starting at once on an empty database: both come up, and

@@ -12,6 +12,7 @@ pub(crate) mod drive_error;
 pub(crate) mod endpoint;
 pub(crate) mod outcome;
 pub(crate) mod request_type;
+pub(crate) mod security_event;
 pub(crate) mod step;
 
 pub use call::Call;
@@ -20,4 +21,5 @@ pub use drive_async::drive_async;
 pub use drive_error::DriveError;
 pub use endpoint::Endpoint;
 pub use outcome::Outcome;
+pub use security_event::SecurityEvent;
 pub use step::{ClientQuestion, CodeQuestion, RefreshTokenQuestion, RevocationQuestion, Step};

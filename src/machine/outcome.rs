@@ -6,6 +6,7 @@ use core::fmt;
 use crate::config::config::Config;
 use crate::errors::token::TokenError;
 use crate::machine::endpoint::Endpoint;
+use crate::machine::security_event::SecurityEvent;
 use crate::render::http_response::HttpResponse;
 use crate::store::effect::Effect;
 use crate::values::client_id::ClientId;
@@ -25,6 +26,7 @@ pub struct Outcome<E: Endpoint> {
     effects: Vec<Effect>,
     response: HttpResponse,
     client_id: Option<ClientId>,
+    events: Vec<SecurityEvent>,
 }
 
 impl<E: Endpoint> Outcome<E> {
@@ -39,7 +41,14 @@ impl<E: Endpoint> Outcome<E> {
             effects,
             response,
             client_id,
+            events: Vec::new(),
         }
+    }
+
+    /// The same outcome, with `event` noted.
+    pub(crate) fn noting(mut self, event: SecurityEvent) -> Self {
+        self.events.push(event);
+        self
     }
 
     /// A request refused with `error` (RFC 6749 5.2; RFC 7009 2.2.1; RFC
@@ -54,7 +63,16 @@ impl<E: Endpoint> Outcome<E> {
         E: Endpoint<Report = Result<T, TokenError>>,
     {
         let response = error.to_http_response(config.realm());
-        Outcome::new(Err(error), effects, response, client_id.cloned())
+        let outcome = Outcome::new(Err(error), effects, response, client_id.cloned());
+        match error {
+            TokenError::InvalidClient { failure, .. } => {
+                outcome.noting(SecurityEvent::ClientAuthenticationFailed {
+                    client_id: client_id.cloned(),
+                    reason: failure,
+                })
+            }
+            _ => outcome,
+        }
     }
 
     /// What happened, typed for this endpoint.
@@ -78,6 +96,12 @@ impl<E: Endpoint> Outcome<E> {
         self.client_id.as_ref()
     }
 
+    /// What the host should log, count or alert on (a failed client
+    /// authentication, a regrant, a reuse), in the order it happened.
+    pub fn events(&self) -> &[SecurityEvent] {
+        &self.events
+    }
+
     /// The response, for a host whose effects are persisted.
     pub fn into_response(self) -> HttpResponse {
         self.response
@@ -96,6 +120,7 @@ impl<E: Endpoint> fmt::Debug for Outcome<E> {
             .field("effects", &self.effects)
             .field("response", &self.response)
             .field("client_id", &self.client_id)
+            .field("events", &self.events)
             .finish()
     }
 }
@@ -110,6 +135,7 @@ where
             effects: self.effects.clone(),
             response: self.response.clone(),
             client_id: self.client_id.clone(),
+            events: self.events.clone(),
         }
     }
 }
@@ -123,6 +149,7 @@ where
             && self.effects == other.effects
             && self.response == other.response
             && self.client_id == other.client_id
+            && self.events == other.events
     }
 }
 

@@ -26,6 +26,7 @@ use crate::values::ids::{FamilyId, TokenId};
 /// | [`RedeemCode`](Effect::RedeemCode) | the code is stored and unused | marked redeemed, with the access-token ids it issued |
 /// | [`StoreRefreshToken`](Effect::StoreRefreshToken) | no refresh token with this digest | stored; stored *revoked* if its family is revoked |
 /// | [`RotateRefreshToken`](Effect::RotateRefreshToken) | the token is stored and active | marked rotated at `at`, with its successor's digest (and, with a grace period, its nonce) |
+/// | [`Regrant`](Effect::Regrant) | the predecessor is rotated to exactly this successor, and the successor is stored and active | nothing changes: the store only confirms the state the regrant rests on |
 /// | [`RevokeFamily`](Effect::RevokeFamily) | nothing (idempotent) | the family is recorded revoked, and every refresh token of it is revoked |
 /// | [`RevokeAccessTokens`](Effect::RevokeAccessTokens) | nothing (idempotent) | the ids are recorded revoked |
 ///
@@ -80,6 +81,18 @@ pub enum Effect {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         nonce: Option<String>,
     },
+    /// A rotated-out refresh token replayed within the grace period gets
+    /// its successor again. Changes nothing; expects `predecessor` rotated
+    /// to exactly `successor` and `successor` still active, so that a
+    /// regrant racing the successor's first use conflicts, and its re-run
+    /// is reuse (a store that holds row locks keeps the successor's row
+    /// locked until the unit ends).
+    Regrant {
+        /// The digest of the replayed token.
+        predecessor: TokenHash,
+        /// The digest of the successor handed out again.
+        successor: TokenHash,
+    },
     /// Revoke a whole family: record it revoked (every access token whose
     /// `fam` claim names it is refused from the next request on) and revoke
     /// every refresh token in it. Expects nothing.
@@ -114,6 +127,13 @@ impl Effect {
             Effect::RotateRefreshToken { token_hash, .. } => {
                 Expectation::RefreshTokenActive(*token_hash)
             }
+            Effect::Regrant {
+                predecessor,
+                successor,
+            } => Expectation::Regrantable {
+                predecessor: *predecessor,
+                successor: *successor,
+            },
             Effect::RevokeFamily { .. } | Effect::RevokeAccessTokens { .. } => Expectation::Nothing,
         }
     }

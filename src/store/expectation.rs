@@ -19,6 +19,14 @@ pub enum Expectation {
     RefreshTokenAbsent(TokenHash),
     /// The refresh token with this digest is stored and active.
     RefreshTokenActive(TokenHash),
+    /// The refresh token `predecessor` is rotated to exactly `successor`,
+    /// and `successor` is stored and still active (unused).
+    Regrantable {
+        /// The rotated-out token replayed within the grace period.
+        predecessor: TokenHash,
+        /// The successor handed out again.
+        successor: TokenHash,
+    },
     /// Nothing: the effect is idempotent.
     Nothing,
 }
@@ -34,6 +42,13 @@ impl fmt::Display for Expectation {
             Expectation::RefreshTokenActive(hash) => {
                 write!(f, "the refresh token {hash} is active")
             }
+            Expectation::Regrantable {
+                predecessor,
+                successor,
+            } => write!(
+                f,
+                "the refresh token {predecessor} is rotated to {successor}, which is active"
+            ),
             Expectation::Nothing => f.write_str("nothing"),
         }
     }

@@ -146,6 +146,8 @@ impl MemoryStore {
                     };
                 }
             }
+            // Confirmed by its expectation; nothing to change.
+            Effect::Regrant { .. } => {}
             Effect::RevokeFamily { family } => {
                 self.revoked_families.insert(family.clone());
                 for record in self.refresh_tokens.values_mut() {
@@ -194,17 +196,36 @@ impl<'a> Unit<'a> {
                 !self.refresh_tokens.contains_key(&hash)
                     && store.refresh_token_state(&hash).is_none()
             }
-            Expectation::RefreshTokenActive(hash) => {
-                let family = match self.refresh_tokens.get(&hash) {
-                    Some(stored) => *stored,
-                    None => store
-                        .refresh_token_state(&hash)
-                        .and_then(|(family, active)| active.then_some(family)),
+            Expectation::RefreshTokenActive(hash) => self.active(store, &hash),
+            Expectation::Regrantable {
+                predecessor,
+                successor,
+            } => {
+                let rotated_to = match store.refresh_tokens.get(&predecessor) {
+                    Some(record) => match &record.state {
+                        RefreshTokenState::Rotated { successor: s, .. } => Some(*s),
+                        _ => None,
+                    },
+                    None => None,
                 };
-                family.is_some_and(|family| !self.revoked_families.contains(family))
+                !self.refresh_tokens.contains_key(&predecessor)
+                    && rotated_to == Some(successor)
+                    && self.active(store, &successor)
             }
             Expectation::Nothing => true,
         }
+    }
+
+    /// Whether the refresh token `hash` is active, counting this unit's
+    /// effects before the one checked.
+    fn active(&self, store: &MemoryStore, hash: &TokenHash) -> bool {
+        let family = match self.refresh_tokens.get(hash) {
+            Some(stored) => *stored,
+            None => store
+                .refresh_token_state(hash)
+                .and_then(|(family, active)| active.then_some(family)),
+        };
+        family.is_some_and(|family| !self.revoked_families.contains(family))
     }
 
     fn code_unused(&self, store: &MemoryStore, hash: &TokenHash) -> Option<bool> {
@@ -234,7 +255,7 @@ impl<'a> Unit<'a> {
             Effect::RevokeFamily { family } => {
                 self.revoked_families.insert(family);
             }
-            Effect::RevokeAccessTokens { .. } => {}
+            Effect::Regrant { .. } | Effect::RevokeAccessTokens { .. } => {}
         }
     }
 }

@@ -2,6 +2,7 @@
 //! RFC 9700 4.2).
 
 use crate::errors::token::{InvalidGrant, TokenError};
+use crate::machine::security_event::SecurityEvent;
 use crate::machine::step::Step;
 use crate::mint::family::family_of_code;
 use crate::parse::token_request::AuthorizationCodeRequest;
@@ -31,9 +32,14 @@ pub(crate) fn redeem(wait: AwaitCode<'_>, record: Option<CodeRecord>) -> Step<'_
     };
     let family = family_of_code(&code_hash);
     if let CodeState::Redeemed { access_token_ids } = code.state {
-        return grant.fail_with(
+        let event = SecurityEvent::CodeReused {
+            client_id: client.client_id.clone(),
+            family: family.clone(),
+        };
+        return grant.fail_noting(
             invalid(InvalidGrant::CodeReused),
             reuse(family, access_token_ids),
+            event,
         );
     }
     // From here on the code is spent, whatever the outcome.

@@ -5,6 +5,7 @@ use crate::config::config::Config;
 use crate::errors::token::TokenError;
 use crate::machine::call::Call;
 use crate::machine::outcome::Outcome;
+use crate::machine::security_event::SecurityEvent;
 use crate::machine::step::Step;
 use crate::mint::claims::MintClaims;
 use crate::mint::ids::{IdSeed, IdSource};
@@ -48,6 +49,18 @@ impl<'c> Grant<'c> {
     pub(crate) fn fail_with(self, error: TokenError, effects: Vec<Effect>) -> Step<'c, Exchange> {
         let outcome = Outcome::token_error(error, effects, self.config, self.client_id);
         Step::Done(outcome)
+    }
+
+    /// Ends the exchange with `error`, the state changes it makes and the
+    /// security event it is (a reuse).
+    pub(crate) fn fail_noting(
+        self,
+        error: TokenError,
+        effects: Vec<Effect>,
+        event: SecurityEvent,
+    ) -> Step<'c, Exchange> {
+        let outcome = Outcome::token_error(error, effects, self.config, self.client_id);
+        Step::Done(outcome.noting(event))
     }
 
     /// Ends the exchange with the tokens issued to `client` and their

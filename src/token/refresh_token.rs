@@ -2,6 +2,7 @@
 //! RFC 9700 4.14).
 
 use crate::errors::token::{InvalidGrant, InvalidScope, TokenError};
+use crate::machine::security_event::SecurityEvent;
 use crate::machine::step::{RefreshTokenQuestion, Step};
 use crate::mint::ids::IdSource;
 use crate::mint::successor::{rederive, successor_of};
@@ -210,12 +211,25 @@ fn regrant<'c>(
         Err(error) => return grant.fail(error),
     };
     let mut ids = bound_ids(&grant, predecessor);
+    // The state this rests on, confirmed when the store applies it: a use
+    // of the successor meanwhile makes it conflict, and the re-run is reuse.
+    let confirm = Effect::Regrant {
+        predecessor: predecessor.token_hash,
+        successor: TokenHash::of(token.expose_secret()),
+    };
     let issued = Issued {
         refresh_token: token,
         scope,
-        effects: Vec::new(),
+        effects: vec![confirm],
     };
-    issue(grant, client, predecessor, &mut ids, issued)
+    let event = SecurityEvent::RefreshTokenRegranted {
+        client_id: client.client_id.clone(),
+        family: predecessor.family.clone(),
+    };
+    match issue(grant, client, predecessor, &mut ids, issued) {
+        Step::Done(outcome) => Step::Done(outcome.noting(event)),
+        other => other,
+    }
 }
 
 /// Reuse of a rotated-out token: revoke the whole family (RFC 9700 4.14.2).
@@ -223,9 +237,14 @@ fn reuse<'c>(grant: Grant<'c>, record: &RefreshTokenRecord) -> Step<'c, Exchange
     let revoke = Effect::RevokeFamily {
         family: record.family.clone(),
     };
-    grant.fail_with(
+    let event = SecurityEvent::RefreshTokenReused {
+        client_id: record.client_id.clone(),
+        family: record.family.clone(),
+    };
+    grant.fail_noting(
         TokenError::InvalidGrant(InvalidGrant::RefreshTokenReused),
         vec![revoke],
+        event,
     )
 }
 

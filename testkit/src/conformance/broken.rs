@@ -22,6 +22,9 @@ pub enum Skip {
     RefreshTokenAbsent,
     /// A rotation applies to a token no longer active.
     RefreshTokenActive,
+    /// A regrant is confirmed without looking: the successor may have been
+    /// used meanwhile.
+    Regrantable,
     /// A revoked family is forgotten: its tokens are revoked once, but its
     /// access tokens are not refused and later tokens are stored active.
     FamilyStaysRevoked,
@@ -34,11 +37,12 @@ pub enum Skip {
 
 impl Skip {
     /// Every guarantee, for the tests that break each one.
-    pub const ALL: [Skip; 7] = [
+    pub const ALL: [Skip; 8] = [
         Skip::CodeAbsent,
         Skip::CodeUnused,
         Skip::RefreshTokenAbsent,
         Skip::RefreshTokenActive,
+        Skip::Regrantable,
         Skip::FamilyStaysRevoked,
         Skip::Atomicity,
         Skip::LookupsOnlyRead,
@@ -99,6 +103,7 @@ fn skips(skip: Skip, effect: &Effect) -> bool {
             | (Skip::CodeUnused, Effect::RedeemCode { .. })
             | (Skip::RefreshTokenAbsent, Effect::StoreRefreshToken(_))
             | (Skip::RefreshTokenActive, Effect::RotateRefreshToken { .. })
+            | (Skip::Regrantable, Effect::Regrant { .. })
             | (Skip::FamilyStaysRevoked, Effect::RevokeFamily { .. })
     )
 }
@@ -150,6 +155,7 @@ fn unchecked(store: &mut MemoryStore, effect: &Effect) {
         Effect::RevokeAccessTokens { .. } => {
             let _ = store.apply(std::slice::from_ref(effect));
         }
+        Effect::Regrant { .. } => {}
     }
 }
 

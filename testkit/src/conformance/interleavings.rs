@@ -38,6 +38,10 @@ where
             token_under_rotation(&fresh().await, 30).await,
         ),
         (
+            "the successor used under a regrant",
+            successor_used_under_regrant(&fresh().await).await,
+        ),
+        (
             "a family revoked under a rotation",
             family_revoked_under_rotation(&fresh().await).await,
         ),
@@ -122,6 +126,41 @@ where
         );
         ensure!(live.len() == 1, "two live successors: {live:?}");
     }
+    Ok(())
+}
+
+/// Within grace, a replay of the rotated-out token is answered with its
+/// successor again, unless the successor is used between the replay's
+/// lookups and its apply: then the regrant conflicts, and its re-run finds
+/// the successor rotated, which is reuse and revokes the family.
+async fn successor_used_under_regrant<S>(store: &S) -> Outcome
+where
+    S: AsyncStore + Sync,
+    S::Error: fmt::Debug + Send,
+{
+    let config = config_with_grace(30);
+    apply(store, &[Effect::StoreRefreshToken(refresh())]).await?;
+    let first = drive(store, &config, nth(1), refresh_with(REFRESH)).await?;
+    let successor = issued_refresh_token(&first)
+        .ok_or_else(|| format!("the first rotation: {}", first.response().body_str()))?;
+    let interloper = Interloper::Exchange(refresh_with(&successor), nth(3));
+    let (outcome, (status, theirs)) =
+        interleaved(store, &config, refresh_with(REFRESH), interloper).await?;
+    ensure!(status == 200, "the successor's use got {status}");
+    ensure!(
+        error_of(&outcome) == "invalid_grant",
+        "a regrant of a successor used meanwhile: {}",
+        outcome.response().body_str()
+    );
+    let mut live = live_tokens(store, &outcome, theirs).await?;
+    if token_of(store, &TokenHash::of(&successor))
+        .await?
+        .map(|t| t.state)
+        == Some(RefreshTokenState::Active)
+    {
+        live.push(TokenHash::of(&successor));
+    }
+    ensure!(live.is_empty(), "reuse left live tokens {live:?}");
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use std::future::Future;
 
 use grant_engine::store::{ApplyError, CodeState, Conflict, Expectation, RefreshTokenState};
 use grant_engine::values::{FamilyId, TokenId};
-use grant_engine::{AsyncStore, Effect, TokenHash};
+use grant_engine::{AsyncStore, Effect, RefreshTokenRecord, TokenHash};
 
 use crate::conformance::setup::{FAMILY, apply, code, code_of, family, refresh, refused, token_of};
 use crate::conformance::{Outcome, ensure};
@@ -41,6 +41,10 @@ where
         (
             "a rotation expects the token active",
             rotate(&fresh().await).await,
+        ),
+        (
+            "a regrant expects the successor active",
+            regrant(&fresh().await).await,
         ),
         (
             "a revoked family stays revoked",
@@ -230,6 +234,50 @@ where
     apply(store, &[Effect::StoreRefreshToken(revoked.clone())]).await?;
     let error = refused(store, &[rotation(revoked.token_hash)]).await?;
     is_conflict(error, Expectation::RefreshTokenActive(revoked.token_hash))
+}
+
+/// A regrant changes nothing, and holds only while the predecessor is
+/// rotated to exactly that successor and the successor is still active.
+async fn regrant<S: AsyncStore>(store: &S) -> Outcome
+where
+    S::Error: fmt::Debug,
+{
+    let token = refresh();
+    let next = refresh_record("conformance-successor", WEB, FAMILY, NOW + 5);
+    let rotation = |from: &RefreshTokenRecord, to: TokenHash| Effect::RotateRefreshToken {
+        token_hash: from.token_hash,
+        at: NOW + 5,
+        successor: to,
+        nonce: None,
+    };
+    let setup = [
+        Effect::StoreRefreshToken(token.clone()),
+        rotation(&token, next.token_hash),
+        Effect::StoreRefreshToken(next.clone()),
+    ];
+    apply(store, &setup).await?;
+    let regrant = |successor: TokenHash| Effect::Regrant {
+        predecessor: token.token_hash,
+        successor,
+    };
+    apply(store, &[regrant(next.token_hash)]).await?;
+    let state = token_of(store, &next.token_hash).await?.map(|t| t.state);
+    ensure!(
+        state == Some(RefreshTokenState::Active),
+        "a regrant changed the successor: {state:?}"
+    );
+    // Not the successor the predecessor was rotated to.
+    let other = TokenHash::of("conformance-other");
+    let error = refused(store, &[regrant(other)]).await?;
+    is_conflict(error, regrant(other).expectation())?;
+    // The successor used meanwhile.
+    apply(
+        store,
+        &[rotation(&next, TokenHash::of("conformance-third"))],
+    )
+    .await?;
+    let error = refused(store, &[regrant(next.token_hash)]).await?;
+    is_conflict(error, regrant(next.token_hash).expectation())
 }
 
 async fn revoke_family<S: AsyncStore>(store: &S) -> Outcome

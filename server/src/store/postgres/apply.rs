@@ -101,6 +101,10 @@ async fn apply_one(tx: &Transaction<'_>, effect: &Effect) -> Result<bool, StoreE
             successor,
             nonce,
         } => refresh_tokens::rotate(tx, token_hash, *at, successor, nonce.as_deref()).await,
+        Effect::Regrant {
+            predecessor,
+            successor,
+        } => refresh_tokens::confirm_regrant(tx, predecessor, successor).await,
         Effect::RevokeFamily { family } => {
             revocations::revoke_family(tx, family).await?;
             refresh_tokens::revoke_family(tx, family).await?;

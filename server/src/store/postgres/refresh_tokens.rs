@@ -118,6 +118,36 @@ pub async fn rotate(
     Ok(changed == 1)
 }
 
+/// Confirms a regrant (the `Regrant` effect): `predecessor` is rotated to
+/// exactly `successor`, and `successor` is still active. Changes nothing,
+/// but holds a share lock on the successor's row until the transaction
+/// ends: a concurrent use or revocation of it either committed first (the
+/// lock waits for it, re-checks the row, and finds it no longer active) or
+/// waits for this unit to commit.
+pub async fn confirm_regrant(
+    db: &impl GenericClient,
+    predecessor: &TokenHash,
+    successor: &TokenHash,
+) -> Result<bool, StoreError> {
+    let statement = db
+        .prepare_cached(
+            "SELECT 1 FROM refresh_tokens s
+             WHERE s.token_hash = $2 AND s.state = 'active'
+               AND EXISTS (SELECT 1 FROM refresh_tokens p
+                           WHERE p.token_hash = $1 AND p.state = 'rotated'
+                             AND p.successor = $2)
+             FOR SHARE OF s",
+        )
+        .await?;
+    let found = db
+        .query_opt(
+            &statement,
+            &[&predecessor.to_string(), &successor.to_string()],
+        )
+        .await?;
+    Ok(found.is_some())
+}
+
 /// Revokes every refresh token of `family` (the caller holds its lock).
 pub async fn revoke_family(db: &impl GenericClient, family: &FamilyId) -> Result<(), StoreError> {
     let statement = db

@@ -39,6 +39,10 @@ fn apply_one(conn: &Connection, effect: &Effect) -> Result<bool, StoreError> {
             successor,
             nonce,
         } => refresh_tokens::rotate(conn, token_hash, *at, successor, nonce.as_deref()),
+        Effect::Regrant {
+            predecessor,
+            successor,
+        } => refresh_tokens::confirm_regrant(conn, predecessor, successor),
         Effect::RevokeFamily { family } => {
             revocations::revoke_family(conn, family)?;
             refresh_tokens::revoke_family(conn, family)?;

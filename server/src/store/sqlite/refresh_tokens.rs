@@ -97,6 +97,28 @@ pub fn rotate(
     Ok(changed == 1)
 }
 
+/// Confirms a regrant (the `Regrant` effect): `predecessor` is rotated to
+/// exactly `successor`, and `successor` is still active. Changes nothing;
+/// the caller's write transaction keeps a use of the successor from
+/// slipping in between this check and the commit.
+pub fn confirm_regrant(
+    conn: &Connection,
+    predecessor: &TokenHash,
+    successor: &TokenHash,
+) -> Result<bool, StoreError> {
+    let found = conn
+        .prepare_cached(
+            "SELECT 1 FROM refresh_tokens s
+             WHERE s.token_hash = ?2 AND s.state = 'active'
+               AND EXISTS (SELECT 1 FROM refresh_tokens p
+                           WHERE p.token_hash = ?1 AND p.state = 'rotated'
+                             AND p.successor = ?2)",
+        )?
+        .query_row([predecessor.to_string(), successor.to_string()], |_| Ok(()))
+        .optional()?;
+    Ok(found.is_some())
+}
+
 /// Revokes every refresh token of `family`.
 pub fn revoke_family(conn: &Connection, family: &FamilyId) -> Result<(), StoreError> {
     conn.prepare_cached("UPDATE refresh_tokens SET state = 'revoked' WHERE family = ?1")?

@@ -8,8 +8,8 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use grant_engine::Effect;
 use grant_engine::store::{CodeState, Expectation, RefreshTokenState};
+use grant_engine::{Effect, TokenHash};
 use grant_engine_oracle::Fixture;
 
 /// The state a fixture describes once loaded: one client per id, one code
@@ -65,7 +65,8 @@ impl fmt::Display for ModelConflict {
 /// What an effect expects of the stored state, from the table of `Effect`'s
 /// documentation: a new code or refresh token expects its digest absent, a
 /// redemption the code stored and unused, a rotation the token stored and
-/// active; revocations expect nothing.
+/// active, a regrant the predecessor rotated to exactly the successor and
+/// the successor active; revocations expect nothing.
 pub fn expectation_of(effect: &Effect) -> Expectation {
     match effect {
         Effect::StoreCode(record) => Expectation::CodeAbsent(record.code_hash),
@@ -74,6 +75,13 @@ pub fn expectation_of(effect: &Effect) -> Expectation {
         Effect::RotateRefreshToken { token_hash, .. } => {
             Expectation::RefreshTokenActive(*token_hash)
         }
+        Effect::Regrant {
+            predecessor,
+            successor,
+        } => Expectation::Regrantable {
+            predecessor: *predecessor,
+            successor: *successor,
+        },
         Effect::RevokeFamily { .. } | Effect::RevokeAccessTokens { .. } => Expectation::Nothing,
     }
 }
@@ -90,13 +98,29 @@ pub fn holds(model: &Fixture, expected: Expectation) -> bool {
             !model.refresh_tokens.iter().any(|r| r.token_hash == hash)
         }
         // "A revoked family stays revoked": no token of one is active.
-        Expectation::RefreshTokenActive(hash) => model.refresh_tokens.iter().any(|r| {
-            r.token_hash == hash
-                && r.state == RefreshTokenState::Active
-                && !model.revoked_families.contains(&r.family)
-        }),
+        Expectation::RefreshTokenActive(hash) => active(model, hash),
+        Expectation::Regrantable {
+            predecessor,
+            successor,
+        } => {
+            let rotated_to = model.refresh_tokens.iter().any(|r| {
+                r.token_hash == predecessor
+                    && matches!(r.state, RefreshTokenState::Rotated { successor: s, .. } if s == successor)
+            });
+            rotated_to && active(model, successor)
+        }
         Expectation::Nothing => true,
     }
+}
+
+/// Whether the refresh token `hash` is stored and active, its family not
+/// revoked ("a revoked family stays revoked").
+fn active(model: &Fixture, hash: TokenHash) -> bool {
+    model.refresh_tokens.iter().any(|r| {
+        r.token_hash == hash
+            && r.state == RefreshTokenState::Active
+            && !model.revoked_families.contains(&r.family)
+    })
 }
 
 /// Applies one request's effects to a fixture as one unit, as `Effect`'s
@@ -167,6 +191,8 @@ fn apply_one(fixture: &mut Fixture, effect: &Effect) {
                 };
             }
         }
+        // Confirmed by its expectation; nothing to change.
+        Effect::Regrant { .. } => {}
         Effect::RevokeFamily { family } => {
             if !fixture.revoked_families.contains(family) {
                 fixture.revoked_families.push(family.clone());
