@@ -5,12 +5,13 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use crate::store::target::DbTarget;
+use crate::throttle::Budget;
 
 /// The usage text printed by `--help` and after a bad argument.
 pub const USAGE: &str = "\
 usage: server [--listen ADDR] [--db PATH|URL] [--db-pool SIZE]
               [--hs256-secret SECRET | --hs256-secret-file PATH] [--issuer URL] [--refresh-grace SECONDS] [--purge-every SECONDS]
-              [--bench-routes]
+              [--throttle FAILURES/SECONDS | --no-throttle] [--bench-routes]
 
   --listen ADDR            address to listen on (default 127.0.0.1:8080)
   --db PATH                SQLite database file (default: in memory, lost on exit)
@@ -31,6 +32,14 @@ usage: server [--listen ADDR] [--db PATH|URL] [--db-pool SIZE]
                            per start, so a regrant works only at the same process)
   --purge-every SECONDS    delete expired codes, tokens and revocations this often
                            (default 3600; 0: never)
+  --throttle FAILURES/SECONDS
+                           failed client authentications allowed per client id
+                           and source address in a window (ten times as many per
+                           address over all client ids); past it the token,
+                           revocation and introspection endpoints answer 429 with
+                           Retry-After until the window ends (default 10/60)
+  --no-throttle            count nothing, throttle nothing (test suites that send
+                           many bad secrets on purpose)
   --bench-routes           also serve the benchmark route /bench/constant
 ";
 
@@ -58,6 +67,9 @@ pub struct Options {
     pub refresh_grace: u64,
     /// Seconds between purges of expired records; 0 for none.
     pub purge_every: u64,
+    /// The budget of failed client authentications, `None` for no
+    /// throttle (`--no-throttle`).
+    pub throttle: Option<Budget>,
     /// Whether to serve `/bench/constant`.
     pub bench_routes: bool,
 }
@@ -75,6 +87,7 @@ impl Default for Options {
             issuer: None,
             refresh_grace: 0,
             purge_every: 3600,
+            throttle: Some(Budget::DEFAULT),
             bench_routes: false,
         }
     }
@@ -99,6 +112,7 @@ impl std::fmt::Debug for Options {
             .field("issuer", &self.issuer)
             .field("refresh_grace", &self.refresh_grace)
             .field("purge_every", &self.purge_every)
+            .field("throttle", &self.throttle)
             .field("bench_routes", &self.bench_routes)
             .finish()
     }
@@ -143,6 +157,8 @@ where
         }
         if name == "--bench-routes" && inline.is_none() {
             options.bench_routes = true;
+        } else if name == "--no-throttle" && inline.is_none() {
+            options.throttle = None;
         } else {
             set(&mut options, &name, &mut value)?;
         }
@@ -173,6 +189,7 @@ fn set(
         "--issuer" => options.issuer = Some(value("a URL")?),
         "--refresh-grace" => options.refresh_grace = whole_number(&value("seconds")?, name)?,
         "--purge-every" => options.purge_every = whole_number(&value("seconds")?, name)?,
+        "--throttle" => options.throttle = Some(Budget::parse(&value("FAILURES/SECONDS")?)?),
         // A stray value is not echoed: it might be a secret.
         other if other.starts_with('-') => return Err(format!("unknown option {other:?}")),
         _ => return Err(String::from("unexpected argument (options start with --)")),

@@ -17,6 +17,7 @@ pub mod resource;
 pub mod respond;
 pub mod revoke;
 pub mod store;
+pub mod throttle;
 pub mod token;
 
 use std::error::Error;
@@ -42,6 +43,7 @@ pub use cli::Options;
 use clock::Clock;
 use store::purge::Cutoffs;
 use store::storage::Storage;
+use throttle::Throttle;
 
 /// Threads of tokio's blocking pool for the server's runtime: one per
 /// SQLite connection (see `store::sqlite::db::SqliteDb`), so that requests
@@ -66,6 +68,8 @@ pub struct App {
     constant: Option<Arc<HttpResponse>>,
     /// Where requests read the time.
     clock: Clock,
+    /// The failed-authentication counters, unless `--no-throttle`.
+    throttle: Option<Arc<Throttle>>,
 }
 
 impl App {
@@ -87,6 +91,11 @@ impl App {
     /// Where requests read the time.
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// The brute-force throttle, if on.
+    pub fn throttle(&self) -> Option<&Throttle> {
+        self.throttle.as_deref()
     }
 }
 
@@ -175,6 +184,9 @@ impl Server {
             metadata: Arc::new(metadata),
             constant,
             clock: clock::system_clock(),
+            throttle: options
+                .throttle
+                .map(|budget| Arc::new(Throttle::new(budget))),
         };
         Ok(Server {
             listener,
@@ -211,7 +223,9 @@ impl Server {
             let every = Duration::from_secs(self.purge_every);
             tokio::spawn(purge_periodically(self.app.clone(), every))
         });
-        let served = axum::serve(self.listener, router(self.app))
+        // The peer address feeds the throttle.
+        let service = router(self.app).into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
         if let Some(purger) = purger {

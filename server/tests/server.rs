@@ -534,6 +534,99 @@ async fn oauth2_crate_authorization_code_with_pkce_and_refresh() {
 
 // ---------------------------------------------------------------- errors
 
+const WRONG_SECRET: &str =
+    "grant_type=client_credentials&client_id=your_client_id&client_secret=wrong";
+const RIGHT_SECRET: &str =
+    "grant_type=client_credentials&client_id=your_client_id&client_secret=your_client_secret";
+
+/// The throttle's 429: `Retry-After` within the window, a JSON body, not
+/// cacheable.
+fn assert_throttled(reply: &Reply, window: u64) {
+    assert_eq!(reply.status, 429, "{}", reply.body);
+    let seconds: u64 = reply
+        .header("retry-after")
+        .expect("retry-after")
+        .parse()
+        .expect("seconds");
+    assert!((1..=window).contains(&seconds), "retry-after {seconds}");
+    assert_eq!(
+        reply.body,
+        r#"{"error":"temporarily_unavailable","error_description":"too many failed client authentications, retry later"}"#
+    );
+    assert_no_store_json(reply);
+}
+
+/// RFC 6749 2.3.1: 40 wrong secrets in a row from one address. The first
+/// ten are answered 401; then every request of that client from that
+/// address is 429 (the right secret too, so a lockout reveals nothing), at
+/// every endpoint that authenticates clients; another client from the same
+/// address is still served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forty_wrong_secrets_from_one_address_are_throttled_after_ten() {
+    let server = start(&[]).await;
+    let client = http();
+    let token = server.url("/oauth/token");
+    let mut statuses = Vec::new();
+    for _ in 0..40 {
+        let reply = post_form(&client, &token, WRONG_SECRET).await;
+        if reply.status == 429 {
+            assert_throttled(&reply, 60);
+        }
+        statuses.push(reply.status);
+    }
+    let expected: Vec<u16> = [vec![401; 10], vec![429; 30]].concat();
+    assert_eq!(statuses, expected);
+    assert_throttled(&post_form(&client, &token, RIGHT_SECRET).await, 60);
+    let credentials = "client_id=your_client_id&client_secret=your_client_secret";
+    for path in ["/oauth/revoke", "/oauth/introspect"] {
+        let body = format!("token=anything&{credentials}");
+        assert_throttled(&post_form(&client, &server.url(path), &body).await, 60);
+    }
+    let other =
+        "grant_type=client_credentials&client_id=m2m_client_id&client_secret=m2m_client_secret";
+    assert_eq!(post_form(&client, &token, other).await.status, 200);
+    server.stop().await;
+}
+
+/// `--throttle 2/1`: two failures a second; the client is served again
+/// once the window is over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_throttle_budget_is_a_setting_and_its_window_ends() {
+    let server = start(&["--throttle", "2/1"]).await;
+    let client = http();
+    let token = server.url("/oauth/token");
+    // Aligned to a fresh second, so that the three requests share one.
+    tokio::time::sleep(Duration::from_millis(1000 - u64::from(now_millis() % 1000))).await;
+    for _ in 0..2 {
+        assert_eq!(post_form(&client, &token, WRONG_SECRET).await.status, 401);
+    }
+    assert_throttled(&post_form(&client, &token, RIGHT_SECRET).await, 1);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(post_form(&client, &token, RIGHT_SECRET).await.status, 200);
+    server.stop().await;
+}
+
+/// Milliseconds into the current second of the system clock.
+fn now_millis() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .subsec_millis()
+}
+
+/// `--no-throttle`: for suites that send bad secrets on purpose.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_throttle_counts_nothing() {
+    let server = start(&["--no-throttle"]).await;
+    let client = http();
+    for _ in 0..40 {
+        let reply = post_form(&client, &server.url("/oauth/token"), WRONG_SECRET).await;
+        assert_eq!(reply.status, 401);
+    }
+    assert!(server.app.throttle().is_none());
+    server.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_secret_is_401_with_a_basic_challenge() {
     let server = start(&[]).await;
@@ -1164,6 +1257,21 @@ fn command_line() {
     assert_eq!(defaults.db, DbTarget::Memory);
     assert!(defaults.hs256_secret.is_none());
     assert_eq!((defaults.db_pool, defaults.purge_every), (16, 3600));
+    assert_eq!(defaults.throttle, Some(server::throttle::Budget::DEFAULT));
+    let serve = |args: &[&str]| match cli::parse(args.iter().copied()) {
+        Ok(Command::Serve(options)) => options,
+        other => panic!("{other:?}"),
+    };
+    let budget = serve(&["--throttle", "5/30"]).throttle;
+    assert_eq!(
+        budget.map(|b| (b.failures, b.window_seconds)),
+        Some((5, 30))
+    );
+    assert_eq!(serve(&["--no-throttle"]).throttle, None);
+    for bad in ["0/60", "10/0", "10", "ten/60"] {
+        assert!(cli::parse(["--throttle", bad]).is_err(), "{bad}");
+    }
+    assert!(cli::parse(["--no-throttle=yes"]).is_err());
     assert!(matches!(cli::parse(["--help"]), Ok(Command::Help)));
     assert!(cli::parse(["--hs256-secret", "short"]).is_err());
     assert!(cli::parse(["--listen", "nowhere"]).is_err());

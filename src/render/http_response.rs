@@ -60,6 +60,34 @@ impl HttpResponse {
         response
     }
 
+    /// `429 Too Many Requests` with `Retry-After` (RFC 6585 4): the answer
+    /// of a host that throttles failed client authentications (RFC 6749
+    /// 2.3.1 asks for brute-force protection), counted from
+    /// [`SecurityEvent::ClientAuthenticationFailed`](crate::machine::SecurityEvent).
+    /// Not cacheable, like every error of these endpoints.
+    ///
+    /// ```
+    /// use grant_engine::HttpResponse;
+    /// let response = HttpResponse::too_many_requests(42);
+    /// assert_eq!(response.status, 429);
+    /// assert_eq!(response.header("retry-after"), Some("42"));
+    /// assert_eq!(
+    ///     response.body_str(),
+    ///     r#"{"error":"temporarily_unavailable","error_description":"too many failed client authentications, retry later"}"#
+    /// );
+    /// ```
+    pub fn too_many_requests(retry_after_seconds: u64) -> HttpResponse {
+        let body = error_body(
+            "temporarily_unavailable",
+            "too many failed client authentications, retry later",
+        );
+        let mut response = HttpResponse::no_store_json(429, body);
+        response
+            .headers
+            .push(("retry-after", retry_after_seconds.to_string()));
+        response
+    }
+
     /// The first value of header `name` (compared case-insensitively).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers

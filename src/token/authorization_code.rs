@@ -32,15 +32,7 @@ pub(crate) fn redeem(wait: AwaitCode<'_>, record: Option<CodeRecord>) -> Step<'_
     };
     let family = family_of_code(&code_hash);
     if let CodeState::Redeemed { access_token_ids } = code.state {
-        let event = SecurityEvent::CodeReused {
-            client_id: client.client_id.clone(),
-            family: family.clone(),
-        };
-        return grant.fail_noting(
-            invalid(InvalidGrant::CodeReused),
-            reuse(family, access_token_ids),
-            event,
-        );
+        return reuse(grant, &client, family, access_token_ids);
     }
     // From here on the code is spent, whatever the outcome.
     if let Err(reason) = check(&grant, &client, request, &code) {
@@ -82,15 +74,25 @@ pub(crate) fn redeem(wait: AwaitCode<'_>, record: Option<CodeRecord>) -> Step<'_
 
 /// RFC 6749 4.1.2 / RFC 9700 4.2.4: a code presented again revokes what
 /// its first redemption issued: the family of refresh tokens, and the
-/// access tokens by `jti`.
-fn reuse(family: FamilyId, access_token_ids: Vec<TokenId>) -> Vec<Effect> {
+/// access tokens by `jti`. The host hears of it.
+fn reuse<'c>(
+    grant: Grant<'c>,
+    client: &ClientRecord,
+    family: FamilyId,
+    access_token_ids: Vec<TokenId>,
+) -> Step<'c, Exchange> {
+    let event = SecurityEvent::CodeReused {
+        client_id: client.client_id.clone(),
+        family: family.clone(),
+    };
     let mut effects = vec![Effect::RevokeFamily { family }];
     if !access_token_ids.is_empty() {
         effects.push(Effect::RevokeAccessTokens {
             token_ids: access_token_ids,
         });
     }
-    effects
+    let error = TokenError::InvalidGrant(InvalidGrant::CodeReused);
+    grant.fail_noting(error, effects, event)
 }
 
 fn redeemed(code_hash: TokenHash, access_token_ids: Vec<TokenId>) -> Effect {

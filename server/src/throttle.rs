@@ -1,0 +1,277 @@
+//! Brute-force protection of client authentication (RFC 6749 2.3.1: a
+//! server that checks client passwords MUST protect the endpoints that do
+//! against brute force).
+//!
+//! The engine reports every failed client authentication in its outcome
+//! (`SecurityEvent::ClientAuthenticationFailed`). This counts them in fixed
+//! windows, per client id and source address, and per source address over
+//! all client ids (ten times the budget, so that spraying many client ids
+//! from one address is throttled too). Past a budget the token, revocation
+//! and introspection endpoints answer `429 Too Many Requests` with
+//! `Retry-After` (RFC 6585 4) until the window ends, without running the
+//! request: a right secret is refused as well, so a lockout tells an
+//! attacker nothing. The budget (default ten failures a minute) is one an
+//! honest client with a typo never meets, and the same client from another
+//! address is not affected.
+//!
+//! Counts live in this process: with several processes behind a load
+//! balancer each has its own budget. The source address is the TCP peer;
+//! behind a reverse proxy that is the proxy, so throttle there instead.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Mutex, PoisonError};
+
+use grant_engine::ClientId;
+
+/// At most this many counters are kept; past it, expired ones are dropped
+/// (see `Throttle::make_room`).
+pub const MAX_COUNTERS: usize = 65_536;
+
+/// How much more an address may fail over all client ids than for one.
+pub const ADDRESS_FACTOR: u32 = 10;
+
+/// A budget: at most `failures` failed authentications per `window_seconds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// Failures allowed in one window (at least 1).
+    pub failures: u32,
+    /// The window's length in seconds (at least 1).
+    pub window_seconds: u64,
+}
+
+impl Budget {
+    /// The default: ten failures a minute.
+    pub const DEFAULT: Budget = Budget {
+        failures: 10,
+        window_seconds: 60,
+    };
+
+    /// Parses `FAILURES/SECONDS` (`10/60`), both at least 1.
+    pub fn parse(text: &str) -> Result<Budget, String> {
+        let bad = || format!("--throttle: {text:?} is not FAILURES/SECONDS, such as 10/60");
+        let (failures, seconds) = text.split_once('/').ok_or_else(bad)?;
+        let failures: u32 = failures.parse().map_err(|_| bad())?;
+        let window_seconds: u64 = seconds.parse().map_err(|_| bad())?;
+        if failures == 0 || window_seconds == 0 {
+            return Err(bad());
+        }
+        Ok(Budget {
+            failures,
+            window_seconds,
+        })
+    }
+}
+
+/// Whose failures a counter counts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    /// One client id (or none named) from one address.
+    Client(Option<ClientId>, IpAddr),
+    /// Every client id from one address.
+    Address(IpAddr),
+}
+
+/// Failures counted since `start` (unix seconds).
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    start: u64,
+    failures: u32,
+}
+
+/// The failure counters of this process.
+#[derive(Debug)]
+pub struct Throttle {
+    budget: Budget,
+    counters: Mutex<HashMap<Key, Window>>,
+}
+
+impl Throttle {
+    /// No failures counted yet.
+    pub fn new(budget: Budget) -> Throttle {
+        Throttle {
+            budget,
+            counters: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Seconds until `client` may try again from `address`, if it is over
+    /// a budget at `now`.
+    pub fn retry_after(&self, client: Option<&ClientId>, address: IpAddr, now: u64) -> Option<u64> {
+        let address = source(address);
+        let counters = self.counters.lock().unwrap_or_else(PoisonError::into_inner);
+        let key = Key::Client(client.cloned(), address);
+        let over = |key: &Key, budget: u32| {
+            counters
+                .get(key)
+                .filter(|w| w.failures >= budget && now < self.end(w))
+                .map(|w| self.end(w) - now)
+        };
+        let address_budget = self.budget.failures.saturating_mul(ADDRESS_FACTOR);
+        over(&key, self.budget.failures).max(over(&Key::Address(address), address_budget))
+    }
+
+    /// Counts one failed authentication of `client` from `address` at `now`.
+    pub fn record_failure(&self, client: Option<&ClientId>, address: IpAddr, now: u64) {
+        let address = source(address);
+        let mut counters = self.counters.lock().unwrap_or_else(PoisonError::into_inner);
+        for key in [Key::Client(client.cloned(), address), Key::Address(address)] {
+            if !counters.contains_key(&key) && counters.len() >= MAX_COUNTERS {
+                self.make_room(&mut counters, now);
+            }
+            let window = counters.entry(key).or_insert(Window {
+                start: now,
+                failures: 0,
+            });
+            if now >= self.end(window) {
+                *window = Window {
+                    start: now,
+                    failures: 0,
+                };
+            }
+            window.failures = window.failures.saturating_add(1);
+        }
+    }
+
+    /// How many counters are kept (for tests of the bound).
+    pub fn len(&self) -> usize {
+        self.counters
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+
+    /// Whether no counter is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn end(&self, window: &Window) -> u64 {
+        window.start.saturating_add(self.budget.window_seconds)
+    }
+
+    /// Drops the expired counters, or if none has expired, all of them:
+    /// filling the table takes tens of thousands of addresses within one
+    /// window, which per-address counting cannot stop anyway, and a full
+    /// scan per failure would let them slow every request down.
+    fn make_room(&self, counters: &mut HashMap<Key, Window>, now: u64) {
+        counters.retain(|_, window| now < self.end(window));
+        if counters.len() >= MAX_COUNTERS {
+            tracing::warn!(
+                counters = counters.len(),
+                "throttle table full of live counters: starting over"
+            );
+            counters.clear();
+        }
+    }
+}
+
+/// The source a counter is kept for: an IPv4 address (an IPv4-mapped
+/// IPv6 one as IPv4), or an IPv6 address's /64, which one host or site
+/// usually holds whole.
+fn source(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(prefix.into())
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: u64 = 1_800_000_000;
+    const HOME: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
+    const AWAY: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 2));
+
+    fn client(name: &str) -> ClientId {
+        ClientId::new(name).unwrap()
+    }
+
+    #[test]
+    fn a_budget_parses_as_failures_per_seconds() {
+        assert_eq!(Budget::parse("10/60"), Ok(Budget::DEFAULT));
+        for bad in [
+            "", "10", "0/60", "10/0", "-1/60", "ten/60", "10/60/1", "10 /60",
+        ] {
+            assert!(Budget::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_budget_holds_then_refuses_until_the_window_ends() {
+        let throttle = Throttle::new(Budget::DEFAULT);
+        let web = client("web");
+        for i in 0..10 {
+            assert_eq!(throttle.retry_after(Some(&web), HOME, NOW + i), None);
+            throttle.record_failure(Some(&web), HOME, NOW + i);
+        }
+        assert_eq!(throttle.retry_after(Some(&web), HOME, NOW + 10), Some(50));
+        assert_eq!(throttle.retry_after(Some(&web), HOME, NOW + 59), Some(1));
+        assert_eq!(throttle.retry_after(Some(&web), HOME, NOW + 60), None);
+        // The same client from another address, another client from this one.
+        assert_eq!(throttle.retry_after(Some(&web), AWAY, NOW + 10), None);
+        assert_eq!(throttle.retry_after(Some(&client("m2m")), HOME, NOW), None);
+        // A new window after the old one ended.
+        throttle.record_failure(Some(&web), HOME, NOW + 60);
+        assert_eq!(throttle.retry_after(Some(&web), HOME, NOW + 61), None);
+    }
+
+    #[test]
+    fn spraying_client_ids_from_one_address_meets_the_address_budget() {
+        let throttle = Throttle::new(Budget::DEFAULT);
+        for i in 0..100 {
+            throttle.record_failure(Some(&client(&format!("c{i}"))), HOME, NOW);
+        }
+        let fresh = client("never-tried");
+        assert_eq!(throttle.retry_after(Some(&fresh), HOME, NOW), Some(60));
+        assert_eq!(throttle.retry_after(None, HOME, NOW), Some(60));
+        assert_eq!(throttle.retry_after(Some(&fresh), AWAY, NOW), None);
+    }
+
+    #[test]
+    fn the_counters_stay_bounded() {
+        let throttle = Throttle::new(Budget::DEFAULT);
+        let fill = |at: u64| {
+            // Two counters per address: its client's and its own.
+            for i in 0..(MAX_COUNTERS / 2) as u32 {
+                throttle.record_failure(None, IpAddr::from((i + 1).to_be_bytes()), at);
+            }
+        };
+        fill(NOW);
+        assert_eq!(throttle.len(), MAX_COUNTERS);
+        // Past the window every counter has expired and is dropped.
+        throttle.record_failure(None, HOME, NOW + 60);
+        assert_eq!(throttle.len(), 2);
+        // Full of live counters: the table starts over.
+        fill(NOW + 60);
+        throttle.record_failure(Some(&client("web")), AWAY, NOW + 61);
+        assert!(throttle.len() < 16, "{}", throttle.len());
+    }
+
+    #[test]
+    fn an_ipv6_slash_64_counts_as_one_source() {
+        let throttle = Throttle::new(Budget::DEFAULT);
+        for i in 0..10u16 {
+            let address = std::net::Ipv6Addr::new(0x2001, 0xdb8, 0, 1, 0, 0, 0, i);
+            throttle.record_failure(None, IpAddr::V6(address), NOW);
+        }
+        let neighbour = std::net::Ipv6Addr::new(0x2001, 0xdb8, 0, 1, 9, 9, 9, 9);
+        let elsewhere = std::net::Ipv6Addr::new(0x2001, 0xdb8, 0, 2, 0, 0, 0, 1);
+        assert_eq!(
+            throttle.retry_after(None, IpAddr::V6(neighbour), NOW),
+            Some(60)
+        );
+        assert_eq!(throttle.retry_after(None, IpAddr::V6(elsewhere), NOW), None);
+        let mapped = IpAddr::V6(std::net::Ipv4Addr::new(192, 0, 2, 1).to_ipv6_mapped());
+        throttle.record_failure(None, mapped, NOW);
+        assert_eq!(throttle.len(), 4);
+        assert_eq!(source(mapped), HOME);
+    }
+}
