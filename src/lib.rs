@@ -56,6 +56,22 @@
 //! assert_eq!(json["scope"], "read write");
 //! ```
 //!
+//! ## Security model
+//!
+//! The host stores codes and refresh tokens only as SHA-256 digests and
+//! client secrets only as [`SecretHash`](values::SecretHash) (unkeyed: use
+//! secrets of at least 128 random bits). Successors come from the call's
+//! [`Entropy`] or, with a grace period, from a rotation key independent of
+//! the signing keys, so neither a leaked database nor a leaked HS256 key
+//! gives a live refresh token. The grace period is at most 60 s, a regrant
+//! is confirmed by the store ([`Effect::Regrant`]), and a refresh family
+//! ends at an absolute lifetime ([`Config::with_family_lifetime`]). Every
+//! [`Outcome`] reports the [`SecurityEvent`](machine::SecurityEvent)s a
+//! host should log and count (failed client authentication, for the
+//! brute-force throttling RFC 6749 2.3.1 asks of it). The host provides
+//! fresh entropy for every call, a correct clock, the keys, and a store
+//! that keeps the contract. The README's "Security model" has the details.
+//!
 //! ## Where each rule lives
 //!
 //! The layers, bottom up; each folder's docs name the RFC sections it

@@ -12,14 +12,14 @@
 
 use grant_engine::bearer::verify_access_token;
 use grant_engine::config::{PkcePolicy, PkceRequirement, RefreshGrace};
-use grant_engine::errors::JwtError;
+use grant_engine::errors::{InvalidGrant, JwtError};
 use grant_engine::machine::SecurityEvent;
 use grant_engine::mint::RotationKey;
 use grant_engine::store::{CodeState, Conflict, Expectation, PkceChallenge, RefreshTokenState};
 use grant_engine::values::{CodeChallengeMethod, FamilyId, TokenId};
 use grant_engine::{
     ClientRecord, CodeRecord, Config, Effect, Endpoint, Exchange, GrantType, KeyRing, MemoryStore,
-    Outcome, RefreshTokenRecord, Step, Store, TokenHash, drive,
+    Outcome, RefreshTokenRecord, Step, Store, TokenError, TokenHash, drive,
 };
 use grant_engine_testkit::checks::*;
 use grant_engine_testkit::requests::{
@@ -978,7 +978,9 @@ fn refresh_successes_rotate_and_report_every_effect() {
         assert_ne!(rt2, "rt-1");
         assert_eq!(issued.claims.fam.as_ref(), Some(&family));
         // The new refresh token keeps the original grant's scope (RFC 6749 6).
-        let successor = record(&rt2, WEB, SCOPE, &family, case.now);
+        let mut successor = record(&rt2, WEB, SCOPE, &family, case.now);
+        // It inherits the family's end from rt-1, issued at NOW.
+        successor.family_expires_at = NOW + FAMILY_LIFETIME;
         // Without a grace period nothing that re-derives the successor is
         // kept (hardening).
         let nonce = rotation_nonce(&outcome);
@@ -2126,4 +2128,69 @@ fn a_call_is_only_time_and_entropy() {
     assert_eq!(a.now(), NOW);
     assert_eq!(format!("{:?}", a.entropy()), "Entropy(<redacted>)");
     assert_ne!(a, call(NOW, 2));
+}
+
+// ===========================================================================
+// The absolute family lifetime
+// ===========================================================================
+
+/// Hardening: a family ends at its absolute lifetime, counted from its
+/// first token, however often it rotates (before, each rotation slid the
+/// end forward, so a family in use lived for ever). The successors carry
+/// the end unchanged, and none outlives it.
+#[test]
+fn a_family_ends_at_its_absolute_lifetime_however_often_it_rotates() {
+    let config = config().with_family_lifetime(3 * 86_400);
+    let mut store = store();
+    let issued = requests::login(&mut store, &config, WEB, NOW, 1);
+    let family_end = NOW + 1 + 3 * 86_400;
+    let mut token = issued.refresh_token.expect("a refresh token");
+    for day in 1..3u8 {
+        let at = NOW + u64::from(day) * 86_400;
+        let outcome = requests::refresh(&mut store, &config, WEB, &token, at, day + 1);
+        token = assert_success(&outcome, &config, at)
+            .refresh_token
+            .expect("a successor");
+        let record = store
+            .refresh_token_record(&TokenHash::of(&token))
+            .expect("stored");
+        assert_eq!(record.family_expires_at, family_end);
+        assert_eq!(record.expires_at, family_end, "clamped to the family's end");
+    }
+    let outcome = requests::refresh(&mut store, &config, WEB, &token, family_end, 9);
+    assert_error(&outcome, 400, "invalid_grant", REFRESH_INVALID);
+    assert_eq!(
+        outcome.report().as_ref().unwrap_err(),
+        &TokenError::InvalidGrant(InvalidGrant::RefreshFamilyExpired)
+    );
+    assert_eq!(outcome.effects(), &[]);
+    // A second earlier, it still worked.
+    let outcome = requests::refresh(&mut store, &config, WEB, &token, family_end - 1, 9);
+    assert_success(&outcome, &config, family_end - 1);
+}
+
+/// After the family's end a rotated-out token is refused as expired, not
+/// treated as reuse: there is nothing left to revoke.
+#[test]
+fn after_the_family_ends_a_replay_is_expired_not_reuse() {
+    let config = config().with_family_lifetime(86_400);
+    let mut store = store();
+    let issued = requests::login(&mut store, &config, WEB, NOW, 1);
+    let rt1 = issued.refresh_token.expect("a refresh token");
+    let rotated = requests::refresh(&mut store, &config, WEB, &rt1, NOW + 10, 2);
+    assert_success(&rotated, &config, NOW + 10);
+    let replay = requests::refresh(&mut store, &config, WEB, &rt1, NOW + 1 + 86_400, 3);
+    assert_error(&replay, 400, "invalid_grant", REFRESH_INVALID);
+    assert_eq!(replay.effects(), &[]);
+    assert_eq!(replay.events(), &[]);
+}
+
+#[test]
+fn the_default_family_lifetime_is_90_days() {
+    assert_eq!(config().family_lifetime(), 90 * 86_400);
+    assert_eq!(
+        grant_engine::config::DEFAULT_FAMILY_LIFETIME,
+        FAMILY_LIFETIME
+    );
+    assert_eq!(config().with_family_lifetime(0).family_lifetime(), 1);
 }

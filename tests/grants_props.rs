@@ -83,6 +83,7 @@ impl Scenario {
                 family: FamilyId::new(FAMILY).unwrap(),
                 issued_at: NOW,
                 expires_at: NOW + REFRESH_TTL,
+                family_expires_at: NOW + FAMILY_LIFETIME,
                 state: RefreshTokenState::Active,
             }),
             Grant::ClientCredentials => {}

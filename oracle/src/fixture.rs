@@ -34,6 +34,10 @@ pub struct FixtureSettings {
     /// Refresh-token lifetime (default 30 days).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token_ttl: Option<u64>,
+    /// A refresh family's absolute lifetime, from its first token (default
+    /// 90 days).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family_lifetime: Option<u64>,
     /// Code lifetime (default and cap 600).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_ttl: Option<u64>,
@@ -171,6 +175,9 @@ impl Fixture {
         }
         if let Some(ttl) = s.code_ttl {
             config = config.with_code_ttl(ttl);
+        }
+        if let Some(lifetime) = s.family_lifetime {
+            config = config.with_family_lifetime(lifetime);
         }
         if let Some(grace) = self.refresh_grace()? {
             config = config.with_refresh_grace(grace);

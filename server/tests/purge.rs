@@ -183,7 +183,8 @@ async fn the_server_purges_periodically() {
 
 /// A SQLite file from before the numbered migrations (the version-1
 /// tables, `user_version` 0) is migrated in place: its revocations are
-/// kept, and count from the migration, so no purge drops them early.
+/// kept, and count from the migration, so no purge drops them early; its
+/// refresh families end 90 days after their earliest stored token.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_old_sqlite_file_is_migrated_in_place() {
     let path = std::env::temp_dir().join(format!("grant-engine-v1-{}.db", std::process::id()));
@@ -193,9 +194,24 @@ async fn an_old_sqlite_file_is_migrated_in_place() {
         conn.execute_batch(
             "CREATE TABLE revoked_families (family TEXT PRIMARY KEY) STRICT;
              CREATE TABLE revoked_access_tokens (jti TEXT PRIMARY KEY) STRICT;
-             INSERT INTO revoked_families VALUES ('old-family');",
+             INSERT INTO revoked_families VALUES ('old-family');
+             CREATE TABLE refresh_tokens (
+                 token_hash TEXT PRIMARY KEY, client_id TEXT NOT NULL,
+                 subject TEXT NOT NULL, scope TEXT NOT NULL, family TEXT NOT NULL,
+                 issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+                 state TEXT NOT NULL CHECK (state IN ('active', 'rotated', 'revoked')),
+                 rotated_at INTEGER, successor TEXT, nonce TEXT) STRICT;",
         )
         .unwrap();
+        // A family of two tokens, the first issued at 1000.
+        for (token, issued_at) in [("old-first", 1000), ("old-second", 2000)] {
+            conn.execute(
+                "INSERT INTO refresh_tokens VALUES (?1, 'web', 'alice', 'read', 'fam',
+                 ?2, 4000000000, 'active', NULL, NULL, NULL)",
+                rusqlite::params![TokenHash::of(token).to_string(), issued_at],
+            )
+            .unwrap();
+        }
     }
     let storage = Storage::open(&DbTarget::File(path.clone()), 1, &[])
         .await
@@ -213,7 +229,16 @@ async fn an_old_sqlite_file_is_migrated_in_place() {
         .read(|conn| Ok(conn.query_row("PRAGMA user_version", [], |row| row.get(0))?))
         .await
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
+    // Version 3: the family ends 90 days after its earliest stored token.
+    for token in ["old-first", "old-second"] {
+        let record = storage
+            .refresh_token(&TokenHash::of(token))
+            .await
+            .unwrap()
+            .expect("kept");
+        assert_eq!(record.family_expires_at, 1000 + 90 * 86_400, "{token}");
+    }
     drop(storage);
     for suffix in ["", "-wal", "-shm"] {
         let mut file = path.clone().into_os_string();

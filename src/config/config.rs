@@ -9,6 +9,9 @@ use crate::values::realm::Realm;
 /// The longest an authorization code may live (RFC 6749 4.1.2: 10 minutes).
 pub const MAX_CODE_TTL: u64 = 600;
 
+/// The default absolute lifetime of a refresh-token family: 90 days.
+pub const DEFAULT_FAMILY_LIFETIME: u64 = 90 * 86_400;
+
 /// Runs of one request before a driver reports a conflict: the first run
 /// and up to three re-runs. A re-run sees the state the other request left;
 /// a redemption or rotation that lost the race then decides reuse or a
@@ -39,6 +42,7 @@ pub struct Config {
     keys: KeyRing,
     access_token_ttl: u64,
     refresh_token_ttl: u64,
+    family_lifetime: u64,
     code_ttl: u64,
     refresh_grace: Option<RefreshGrace>,
     pkce: PkcePolicy,
@@ -59,6 +63,7 @@ impl Config {
             keys,
             access_token_ttl: 86_400,
             refresh_token_ttl: 30 * 86_400,
+            family_lifetime: DEFAULT_FAMILY_LIFETIME,
             code_ttl: MAX_CODE_TTL,
             refresh_grace: None,
             pkce: PkcePolicy::default(),
@@ -74,9 +79,19 @@ impl Config {
         self
     }
 
-    /// Refresh-token lifetime in seconds, counted from each rotation.
+    /// Refresh-token lifetime in seconds, counted from each rotation and
+    /// never past the family's absolute end ([`Config::with_family_lifetime`]).
     pub fn with_refresh_token_ttl(mut self, seconds: u64) -> Self {
         self.refresh_token_ttl = seconds;
+        self
+    }
+
+    /// The absolute lifetime of a refresh-token family in seconds, counted
+    /// from its first token (the code redemption): rotations do not extend
+    /// it, so a stolen family ends too (default
+    /// [`DEFAULT_FAMILY_LIFETIME`], 90 days; at least 1).
+    pub fn with_family_lifetime(mut self, seconds: u64) -> Self {
+        self.family_lifetime = seconds.max(1);
         self
     }
 
@@ -149,6 +164,10 @@ impl Config {
     /// Refresh-token lifetime in seconds.
     pub fn refresh_token_ttl(&self) -> u64 {
         self.refresh_token_ttl
+    }
+    /// The absolute lifetime of a refresh-token family in seconds.
+    pub fn family_lifetime(&self) -> u64 {
+        self.family_lifetime
     }
     /// Code lifetime in seconds (at most [`MAX_CODE_TTL`]).
     pub fn code_ttl(&self) -> u64 {

@@ -8,6 +8,6 @@ pub(crate) mod config;
 pub(crate) mod pkce_policy;
 pub(crate) mod refresh_grace;
 
-pub use config::{Config, MAX_CODE_TTL};
+pub use config::{Config, DEFAULT_FAMILY_LIFETIME, MAX_CODE_TTL};
 pub use pkce_policy::{PkcePolicy, PkceRequirement};
 pub use refresh_grace::{MAX_REFRESH_GRACE, RefreshGrace};

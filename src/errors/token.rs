@@ -110,6 +110,10 @@ pub enum InvalidGrant {
     /// The refresh token expired.
     #[error("the refresh token is invalid, expired, revoked, or was issued to another client")]
     RefreshTokenExpired,
+    /// The refresh token's family reached its absolute lifetime
+    /// (`Config::with_family_lifetime`): the user signs in again.
+    #[error("the refresh token is invalid, expired, revoked, or was issued to another client")]
+    RefreshFamilyExpired,
     /// The refresh token was issued to another client.
     #[error("the refresh token is invalid, expired, revoked, or was issued to another client")]
     RefreshTokenOfAnotherClient,

@@ -48,8 +48,13 @@ pub struct RefreshTokenRecord {
     pub family: FamilyId,
     /// When it was issued (unix seconds).
     pub issued_at: u64,
-    /// When it stops working (unix seconds).
+    /// When it stops working (unix seconds): its own lifetime, never past
+    /// `family_expires_at`.
     pub expires_at: u64,
+    /// When its family ends (unix seconds): fixed at the family's first
+    /// token and carried unchanged through every rotation; no token of the
+    /// family works from then on, however recently it was rotated.
+    pub family_expires_at: u64,
     /// Active, rotated or revoked.
     #[serde(default)]
     pub state: RefreshTokenState,

@@ -63,6 +63,7 @@ pub(crate) fn redeem(wait: AwaitCode<'_>, record: Option<CodeRecord>) -> Step<'_
             subject: &code.subject,
             scope: &code.scope,
             family: &family,
+            family_expires_at: grant.now.saturating_add(grant.config.family_lifetime()),
         };
         let record = grant.refresh_record(TokenHash::of(token.expose_secret()), of);
         effects.push(Effect::StoreRefreshToken(record));

@@ -117,7 +117,11 @@ impl<'c> Grant<'c> {
             scope: grant.scope.clone(),
             family: grant.family.clone(),
             issued_at: self.now,
-            expires_at: self.now.saturating_add(self.config.refresh_token_ttl()),
+            expires_at: self
+                .now
+                .saturating_add(self.config.refresh_token_ttl())
+                .min(grant.family_expires_at),
+            family_expires_at: grant.family_expires_at,
             state: RefreshTokenState::Active,
         }
     }
@@ -146,4 +150,7 @@ pub(crate) struct RefreshGrant<'a> {
     pub(crate) subject: &'a Subject,
     pub(crate) scope: &'a Scope,
     pub(crate) family: &'a FamilyId,
+    /// When the family ends: from the configuration at its first token,
+    /// the predecessor's after.
+    pub(crate) family_expires_at: u64,
 }

@@ -63,6 +63,10 @@ fn refresh<'c>(
     }
     match &record.state {
         RefreshTokenState::Revoked => grant.fail(invalid(InvalidGrant::RefreshTokenRevoked)),
+        // The family's absolute end: no rotation, no regrant, no reuse.
+        _ if grant.now >= record.family_expires_at => {
+            grant.fail(invalid(InvalidGrant::RefreshFamilyExpired))
+        }
         RefreshTokenState::Active if grant.now >= record.expires_at => {
             grant.fail(invalid(InvalidGrant::RefreshTokenExpired))
         }
@@ -121,6 +125,7 @@ fn rotate<'c>(
         subject: &record.subject,
         scope: &record.scope,
         family: &record.family,
+        family_expires_at: record.family_expires_at,
     };
     let stored = Effect::StoreRefreshToken(grant.refresh_record(successor_hash, family));
     let issued = Issued {
@@ -201,7 +206,7 @@ fn regrant<'c>(
         s.token_hash.matches(token.expose_secret())
             && s.state == RefreshTokenState::Active
             && s.client_id == client.client_id
-            && grant.now < s.expires_at
+            && grant.now < s.expires_at.min(s.family_expires_at)
     });
     if !usable {
         return reuse(grant, predecessor);

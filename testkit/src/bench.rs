@@ -81,6 +81,7 @@ pub fn store() -> MemoryStore {
         family: FamilyId::new(FAMILY).expect("family"),
         issued_at: NOW - 3_600,
         expires_at: NOW + 29 * 86_400,
+        family_expires_at: NOW + 89 * 86_400,
         state: RefreshTokenState::Active,
     });
     store

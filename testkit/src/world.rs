@@ -25,6 +25,8 @@ pub const NEXT_SECRET: &[u8; 32] = b"grant-engine-test-signing-key-02";
 pub const ACCESS_TTL: u64 = 86_400;
 pub const REFRESH_TTL: u64 = 30 * 86_400;
 pub const CODE_TTL: u64 = 600;
+/// A refresh family's absolute lifetime: the default, 90 days.
+pub const FAMILY_LIFETIME: u64 = 90 * 86_400;
 
 pub fn key(kid: &str, secret: &[u8]) -> HmacKey {
     HmacKey::new(kid, secret).unwrap()
@@ -242,6 +244,7 @@ pub fn refresh_record(
         family: FamilyId::new(family).unwrap(),
         issued_at,
         expires_at: issued_at + REFRESH_TTL,
+        family_expires_at: issued_at + FAMILY_LIFETIME,
         state: RefreshTokenState::Active,
     }
 }

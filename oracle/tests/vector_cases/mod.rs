@@ -186,6 +186,7 @@ pub fn refresh_record(token: &str, client: &str) -> RefreshTokenRecord {
         family: FamilyId::new("family-1").unwrap(),
         issued_at: NOW - 3600,
         expires_at: NOW + 86_400,
+        family_expires_at: NOW + 90 * 86_400,
         state: RefreshTokenState::Active,
     }
 }

@@ -39,6 +39,12 @@ pub fn cases() -> Vec<Case> {
             seed_refresh(),
         ),
         case(
+            "refresh-family-expired-400",
+            "refresh token whose family reached its absolute lifetime (at family_expires_at exactly), although the token itself has not expired: 400 invalid_grant",
+            seed_token_with(|r| r.family_expires_at = NOW),
+            seed_refresh(),
+        ),
+        case(
             "refresh-revoked-400",
             "refresh token revoked: 400 invalid_grant",
             seed_token_with(|r| r.state = RefreshTokenState::Revoked),

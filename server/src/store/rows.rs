@@ -150,6 +150,7 @@ pub struct RefreshTokenRow {
     pub family: String,
     pub issued_at: i64,
     pub expires_at: i64,
+    pub family_expires_at: i64,
     /// `active`, `rotated` or `revoked`.
     pub state: String,
     pub rotated_at: Option<i64>,
@@ -183,6 +184,7 @@ impl RefreshTokenRow {
             family: record.family.as_str().to_owned(),
             issued_at: to_sql_time(record.issued_at),
             expires_at: to_sql_time(record.expires_at),
+            family_expires_at: to_sql_time(record.family_expires_at),
             state: state.to_owned(),
             rotated_at,
             successor,
@@ -216,6 +218,7 @@ impl RefreshTokenRow {
             family: FamilyId::new(self.family).map_err(|_| StoreError::Corrupt("family"))?,
             issued_at: from_sql_time(self.issued_at)?,
             expires_at: from_sql_time(self.expires_at)?,
+            family_expires_at: from_sql_time(self.family_expires_at)?,
             state,
         })
     }

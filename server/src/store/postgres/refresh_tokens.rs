@@ -16,7 +16,7 @@ pub async fn get(
     let statement = db
         .prepare_cached(
             "SELECT client_id, subject, scope, family, issued_at, expires_at, state,
-                    rotated_at, successor, nonce
+                    rotated_at, successor, nonce, family_expires_at
              FROM refresh_tokens WHERE token_hash = $1",
         )
         .await?;
@@ -34,6 +34,7 @@ pub async fn get(
         rotated_at: row.try_get(7)?,
         successor: row.try_get(8)?,
         nonce: row.try_get(9)?,
+        family_expires_at: row.try_get(10)?,
     }
     .into_record(token_hash)
     .map(Some)
@@ -54,11 +55,11 @@ pub async fn insert(
         .prepare_cached(
             "INSERT INTO refresh_tokens
              (token_hash, client_id, subject, scope, family, issued_at, expires_at, state,
-              rotated_at, successor, nonce)
+              rotated_at, successor, nonce, family_expires_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7,
                      CASE WHEN EXISTS (SELECT 1 FROM revoked_families WHERE family = $5)
                           THEN 'revoked' ELSE $8 END,
-                     $9, $10, $11)
+                     $9, $10, $11, $12)
              ON CONFLICT (token_hash) DO NOTHING",
         )
         .await?;
@@ -77,6 +78,7 @@ pub async fn insert(
                 &row.rotated_at,
                 &row.successor,
                 &row.nonce,
+                &row.family_expires_at,
             ],
         )
         .await?;

@@ -65,9 +65,19 @@ CREATE TABLE revoked_access_tokens (
 CREATE INDEX revoked_access_tokens_by_age ON revoked_access_tokens (revoked_at);
 ";
 
+/// Version 2: each refresh token carries its family's absolute end. A
+/// family stored before it ends 90 days (the default lifetime) after its
+/// earliest stored token.
+const V2: &str = "
+ALTER TABLE refresh_tokens ADD COLUMN family_expires_at BIGINT NOT NULL DEFAULT 0;
+UPDATE refresh_tokens t SET family_expires_at = 7776000 + (
+    SELECT min(f.issued_at) FROM refresh_tokens f WHERE f.family = t.family
+);
+";
+
 /// The migrations in order: index `i` takes the schema from version `i`
 /// to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// Brings the schema to the newest version. A database newer than this
 /// build is refused.

@@ -17,7 +17,7 @@ pub fn get(
     let row = conn
         .prepare_cached(
             "SELECT client_id, subject, scope, family, issued_at, expires_at, state,
-                    rotated_at, successor, nonce
+                    rotated_at, successor, nonce, family_expires_at
              FROM refresh_tokens WHERE token_hash = ?1",
         )?
         .query_row([token_hash.to_string()], |row| {
@@ -32,6 +32,7 @@ pub fn get(
                 rotated_at: row.get(7)?,
                 successor: row.get(8)?,
                 nonce: row.get(9)?,
+                family_expires_at: row.get(10)?,
             })
         })
         .optional()?;
@@ -50,8 +51,8 @@ pub fn insert(conn: &Connection, record: &RefreshTokenRecord) -> Result<bool, St
         .prepare_cached(
             "INSERT INTO refresh_tokens
              (token_hash, client_id, subject, scope, family, issued_at, expires_at, state,
-              rotated_at, successor, nonce)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+              rotated_at, successor, nonce, family_expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
              ON CONFLICT (token_hash) DO NOTHING",
         )?
         .execute(rusqlite::params![
@@ -66,6 +67,7 @@ pub fn insert(conn: &Connection, record: &RefreshTokenRecord) -> Result<bool, St
             row.rotated_at,
             row.successor,
             row.nonce,
+            row.family_expires_at,
         ])?;
     Ok(inserted == 1)
 }

@@ -67,9 +67,19 @@ CREATE INDEX revoked_families_by_age ON revoked_families (revoked_at);
 CREATE INDEX revoked_access_tokens_by_age ON revoked_access_tokens (revoked_at);
 ";
 
+/// Version 3: each refresh token carries its family's absolute end. A
+/// family stored before it ends 90 days (the default lifetime) after its
+/// earliest stored token.
+const V3: &str = "
+ALTER TABLE refresh_tokens ADD COLUMN family_expires_at INTEGER NOT NULL DEFAULT 0;
+UPDATE refresh_tokens SET family_expires_at = 7776000 + (
+    SELECT min(f.issued_at) FROM refresh_tokens f WHERE f.family = refresh_tokens.family
+);
+";
+
 /// The migrations in order: index `i` takes the schema from version `i`
 /// to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// Brings the schema to the newest version, inside the caller's write
 /// transaction. A database newer than this build is refused.

@@ -58,6 +58,7 @@ pub fn build_fixture(spec: &StateSpec) -> Built {
     let settings = FixtureSettings {
         access_token_ttl: s.access_ttl.map(|i| pick(&ACCESS_TTLS, i)),
         refresh_token_ttl: s.refresh_ttl.map(|i| pick(&REFRESH_TTLS, i)),
+        family_lifetime: None,
         code_ttl: s.code_ttl.map(|i| pick(&CODE_TTLS, i)),
         refresh_grace_period: s.grace.map(|i| pick(&GRACES, i)),
         rotation_key: s.grace.map(|_| b64url(ROTATION_SECRET)),
@@ -176,6 +177,13 @@ pub fn build_fixture(spec: &StateSpec) -> Built {
                 family: FamilyId::new(pick(&FAMILIES, r.family)).expect("a family"),
                 issued_at,
                 expires_at: issued_at + pick(&REFRESH_LIFETIMES, r.lifetime),
+                // Every other token's family ends with it: both refusals.
+                family_expires_at: issued_at
+                    + if r.lifetime % 2 == 0 {
+                        pick(&REFRESH_LIFETIMES, r.lifetime)
+                    } else {
+                        90 * 86_400
+                    },
                 state: match r.state {
                     RefreshStateSpec::Active => RefreshTokenState::Active,
                     RefreshStateSpec::Rotated { ago, successor } => RefreshTokenState::Rotated {

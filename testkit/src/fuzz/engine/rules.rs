@@ -336,6 +336,9 @@ pub fn token_grant(model: &Fixture, now: u64, request: &RawRequest) -> Result<Gr
             if model.revoked_families.contains(&record.family) {
                 return Err("the family was revoked".into());
             }
+            if record.state != RefreshTokenState::Revoked && now >= record.family_expires_at {
+                return Err("the family reached its absolute lifetime".into());
+            }
             match &record.state {
                 RefreshTokenState::Active => {
                     if now >= record.expires_at {
@@ -355,6 +358,7 @@ pub fn token_grant(model: &Fixture, now: u64, request: &RawRequest) -> Result<Gr
                     if successor.state != RefreshTokenState::Active
                         || successor.client_id != client.client_id
                         || now >= successor.expires_at
+                        || now >= successor.family_expires_at
                     {
                         return Err("the successor is not usable".into());
                     }

@@ -230,8 +230,10 @@ fn check_reuse(
             };
             let grace = model.settings.refresh_grace_period.unwrap_or(0);
             let outside_grace = grace == 0 || now > at.saturating_add(grace);
+            // After the family's end a replay is refused as expired.
             if record.client_id == client.client_id
                 && outside_grace
+                && now < record.family_expires_at
                 && !revokes_family(Some(&record.family))
             {
                 return Err(
