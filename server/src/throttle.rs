@@ -15,14 +15,17 @@
 //! address is not affected.
 //!
 //! Counts live in this process: with several processes behind a load
-//! balancer each has its own budget. The source address is the TCP peer;
+//! balancer each has its own budget. A failure is counted when its request
+//! ends, so the requests in flight when a budget runs out still get their
+//! answer: an attacker with many parallel connections gets more guesses
+//! than the budget (bound connections per address in front of the server). The source address is the TCP peer;
 //! behind a reverse proxy that is the proxy, so throttle there instead.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Mutex, PoisonError};
 
-use grant_engine::ClientId;
+use grant_engine::{ClientId, TokenHash};
 
 /// At most this many counters are kept; past it, expired ones are dropped
 /// (see `Throttle::make_room`).
@@ -63,13 +66,21 @@ impl Budget {
     }
 }
 
-/// Whose failures a counter counts.
+/// Whose failures a counter counts. A client id is kept as its SHA-256
+/// digest: a counter costs the same whatever the length of the id a
+/// request made up.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
     /// One client id (or none named) from one address.
-    Client(Option<ClientId>, IpAddr),
+    Client(Option<TokenHash>, IpAddr),
     /// Every client id from one address.
     Address(IpAddr),
+}
+
+impl Key {
+    fn client(client: Option<&ClientId>, address: IpAddr) -> Key {
+        Key::Client(client.map(|id| TokenHash::of(id.as_str())), address)
+    }
 }
 
 /// Failures counted since `start` (unix seconds).
@@ -100,7 +111,7 @@ impl Throttle {
     pub fn retry_after(&self, client: Option<&ClientId>, address: IpAddr, now: u64) -> Option<u64> {
         let address = source(address);
         let counters = self.counters.lock().unwrap_or_else(PoisonError::into_inner);
-        let key = Key::Client(client.cloned(), address);
+        let key = Key::client(client, address);
         let over = |key: &Key, budget: u32| {
             counters
                 .get(key)
@@ -115,7 +126,7 @@ impl Throttle {
     pub fn record_failure(&self, client: Option<&ClientId>, address: IpAddr, now: u64) {
         let address = source(address);
         let mut counters = self.counters.lock().unwrap_or_else(PoisonError::into_inner);
-        for key in [Key::Client(client.cloned(), address), Key::Address(address)] {
+        for key in [Key::client(client, address), Key::Address(address)] {
             if !counters.contains_key(&key) && counters.len() >= MAX_COUNTERS {
                 self.make_room(&mut counters, now);
             }
@@ -150,18 +161,28 @@ impl Throttle {
         window.start.saturating_add(self.budget.window_seconds)
     }
 
-    /// Drops the expired counters, or if none has expired, all of them:
-    /// filling the table takes tens of thousands of addresses within one
-    /// window, which per-address counting cannot stop anyway, and a full
-    /// scan per failure would let them slow every request down.
+    /// Drops the expired counters, or if too few have expired, the half
+    /// with the fewest failures (the oldest among equals): the counters of
+    /// a client under attack, which are at or over the budget, outlive the
+    /// ones a flood of made-up ids leaves at one failure each. Half at a
+    /// time, so the scan is paid once per [`MAX_COUNTERS`] / 2 new counters.
     fn make_room(&self, counters: &mut HashMap<Key, Window>, now: u64) {
         counters.retain(|_, window| now < self.end(window));
-        if counters.len() >= MAX_COUNTERS {
-            tracing::warn!(
-                counters = counters.len(),
-                "throttle table full of live counters: starting over"
-            );
-            counters.clear();
+        if counters.len() < MAX_COUNTERS {
+            return;
+        }
+        tracing::warn!(
+            counters = counters.len(),
+            "throttle table full of live counters: dropping the weakest half"
+        );
+        let mut ranked: Vec<(u32, u64, Key)> = counters
+            .iter()
+            .map(|(key, w)| (w.failures, u64::MAX - w.start, key.clone()))
+            .collect();
+        let half = ranked.len() / 2;
+        ranked.select_nth_unstable_by(half, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        for (_, _, key) in ranked.iter().take(half) {
+            counters.remove(key);
         }
     }
 }
@@ -249,10 +270,30 @@ mod tests {
         // Past the window every counter has expired and is dropped.
         throttle.record_failure(None, HOME, NOW + 60);
         assert_eq!(throttle.len(), 2);
-        // Full of live counters: the table starts over.
-        fill(NOW + 60);
-        throttle.record_failure(Some(&client("web")), AWAY, NOW + 61);
-        assert!(throttle.len() < 16, "{}", throttle.len());
+        // An attacked client's counters, then a flood of one-failure ones:
+        // the weakest half goes, the attacked client's budget stays spent.
+        let web = client("web");
+        for _ in 0..10 {
+            throttle.record_failure(Some(&web), AWAY, NOW + 60);
+        }
+        fill(NOW + 61);
+        throttle.record_failure(None, HOME, NOW + 62);
+        assert!(throttle.len() <= MAX_COUNTERS, "{}", throttle.len());
+        assert!(throttle.len() > MAX_COUNTERS / 4, "{}", throttle.len());
+        assert_eq!(throttle.retry_after(Some(&web), AWAY, NOW + 62), Some(58));
+    }
+
+    #[test]
+    fn a_long_made_up_client_id_costs_one_digest() {
+        let throttle = Throttle::new(Budget::DEFAULT);
+        let long = client(&"x".repeat(16 * 1024));
+        throttle.record_failure(Some(&long), HOME, NOW);
+        assert_eq!(
+            Key::client(Some(&long), HOME),
+            Key::client(Some(&long), HOME)
+        );
+        assert_ne!(Key::client(Some(&long), HOME), Key::client(None, HOME));
+        assert_eq!(throttle.len(), 2);
     }
 
     #[test]
