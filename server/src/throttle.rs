@@ -177,7 +177,7 @@ impl Throttle {
         );
         let mut ranked: Vec<(u32, u64, Key)> = counters
             .iter()
-            .map(|(key, w)| (w.failures, u64::MAX - w.start, key.clone()))
+            .map(|(key, w)| (w.failures, w.start, key.clone()))
             .collect();
         let half = ranked.len() / 2;
         ranked.select_nth_unstable_by(half, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
