@@ -49,15 +49,11 @@ impl HttpResponse {
     /// );
     /// ```
     pub fn unavailable(retry_after_seconds: u32) -> HttpResponse {
-        let body = error_body(
-            "temporarily_unavailable",
+        HttpResponse::retry_later(
+            503,
             "the authorization server is busy, retry later",
-        );
-        let mut response = HttpResponse::no_store_json(503, body);
-        response
-            .headers
-            .push(("retry-after", retry_after_seconds.to_string()));
-        response
+            u64::from(retry_after_seconds),
+        )
     }
 
     /// `429 Too Many Requests` with `Retry-After` (RFC 6585 4): the answer
@@ -77,11 +73,18 @@ impl HttpResponse {
     /// );
     /// ```
     pub fn too_many_requests(retry_after_seconds: u64) -> HttpResponse {
-        let body = error_body(
-            "temporarily_unavailable",
+        HttpResponse::retry_later(
+            429,
             "too many failed client authentications, retry later",
-        );
-        let mut response = HttpResponse::no_store_json(429, body);
+            retry_after_seconds,
+        )
+    }
+
+    /// A `temporarily_unavailable` error with `status`, `description` and
+    /// `Retry-After`.
+    fn retry_later(status: u16, description: &str, retry_after_seconds: u64) -> HttpResponse {
+        let body = error_body("temporarily_unavailable", description);
+        let mut response = HttpResponse::no_store_json(status, body);
         response
             .headers
             .push(("retry-after", retry_after_seconds.to_string()));

@@ -201,15 +201,12 @@ impl<'a> Unit<'a> {
                 predecessor,
                 successor,
             } => {
-                let rotated_to = match store.refresh_tokens.get(&predecessor) {
-                    Some(record) => match &record.state {
-                        RefreshTokenState::Rotated { successor: s, .. } => Some(*s),
-                        _ => None,
-                    },
-                    None => None,
-                };
+                let rotated_to_it = matches!(
+                    store.refresh_tokens.get(&predecessor).map(|r| &r.state),
+                    Some(RefreshTokenState::Rotated { successor: s, .. }) if *s == successor
+                );
                 !self.refresh_tokens.contains_key(&predecessor)
-                    && rotated_to == Some(successor)
+                    && rotated_to_it
                     && self.active(store, &successor)
             }
             Expectation::Nothing => true,

@@ -5,6 +5,7 @@ use crate::errors::token::{InvalidGrant, TokenError};
 use crate::machine::security_event::SecurityEvent;
 use crate::machine::step::Step;
 use crate::mint::family::family_of_code;
+use crate::mint::ids::IdSource;
 use crate::parse::token_request::AuthorizationCodeRequest;
 use crate::store::client_record::ClientRecord;
 use crate::store::code_record::{CodeRecord, CodeState};
@@ -57,20 +58,33 @@ pub(crate) fn redeem(wait: AwaitCode<'_>, record: Option<CodeRecord>) -> Step<'_
     );
     let mut effects = vec![redeemed(code_hash, vec![jti])];
     let refresh_token = client.allows(GrantType::RefreshToken).then(|| {
-        let token = RefreshToken::from_trusted(ids.next_secret(b"refresh"));
-        let of = RefreshGrant {
-            client_id: &client.client_id,
-            subject: &code.subject,
-            scope: &code.scope,
-            family: &family,
-            family_expires_at: grant.now.saturating_add(grant.config.family_lifetime()),
-        };
-        let record = grant.refresh_record(TokenHash::of(token.expose_secret()), of);
-        effects.push(Effect::StoreRefreshToken(record));
+        let (token, stored) = first_refresh_token(&grant, &mut ids, &client, &code, &family);
+        effects.push(stored);
         token
     });
     let tokens = grant.tokens(access_token, refresh_token, code.scope);
     grant.succeed(client.client_id, tokens, effects)
+}
+
+/// The family's first refresh token, and the effect that stores it: the
+/// family's absolute end is counted from now.
+fn first_refresh_token(
+    grant: &Grant<'_>,
+    ids: &mut IdSource,
+    client: &ClientRecord,
+    code: &CodeRecord,
+    family: &FamilyId,
+) -> (RefreshToken, Effect) {
+    let token = RefreshToken::from_trusted(ids.next_secret(b"refresh"));
+    let of = RefreshGrant {
+        client_id: &client.client_id,
+        subject: &code.subject,
+        scope: &code.scope,
+        family,
+        family_expires_at: grant.now.saturating_add(grant.config.family_lifetime()),
+    };
+    let record = grant.refresh_record(TokenHash::of(token.expose_secret()), of);
+    (token, Effect::StoreRefreshToken(record))
 }
 
 /// RFC 6749 4.1.2 / RFC 9700 4.2.4: a code presented again revokes what

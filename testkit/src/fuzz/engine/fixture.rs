@@ -169,6 +169,7 @@ pub fn build_fixture(spec: &StateSpec) -> Built {
         .enumerate()
         .map(|(i, r)| {
             let issued_at = now - pick(&AGES, r.age);
+            let lifetime = pick(&REFRESH_LIFETIMES, r.lifetime);
             RefreshTokenRecord {
                 token_hash: TokenHash::of(REFRESH_TOKENS[i]),
                 client_id: client_of(r.client),
@@ -176,11 +177,11 @@ pub fn build_fixture(spec: &StateSpec) -> Built {
                 scope: scope_of(!r.denied_scopes, 3),
                 family: FamilyId::new(pick(&FAMILIES, r.family)).expect("a family"),
                 issued_at,
-                expires_at: issued_at + pick(&REFRESH_LIFETIMES, r.lifetime),
+                expires_at: issued_at + lifetime,
                 // Every other token's family ends with it: both refusals.
                 family_expires_at: issued_at
                     + if r.lifetime % 2 == 0 {
-                        pick(&REFRESH_LIFETIMES, r.lifetime)
+                        lifetime
                     } else {
                         90 * 86_400
                     },
