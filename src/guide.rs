@@ -165,7 +165,8 @@
 //! use std::sync::Mutex;
 //! use grant_engine::authorize::AuthorizeFailure;
 //! use grant_engine::bearer::Access;
-//! use grant_engine::values::Entropy;
+//! use grant_engine::client_secret::{ClientSecrets, Pepper};
+//! use grant_engine::values::{ClientSecret, Entropy};
 //! use grant_engine::*;
 //!
 //! # fn block_on<F: std::future::Future>(f: F) -> F::Output {
@@ -174,11 +175,15 @@
 //! #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
 //! # }
 //! # block_on(async {
+//! let secrets = ClientSecrets::new(Pepper::new("2026-11", &[3u8; 32]).unwrap());
 //! let config = Config::new("https://as.example", "https://api.example",
-//!     KeyRing::new(HmacKey::new("2026-11", &[7u8; 32]).unwrap()));
+//!     KeyRing::new(HmacKey::new("2026-11", &[7u8; 32]).unwrap()))
+//!     .with_client_secrets(secrets.clone());
+//! let app = ClientId::new("app").unwrap();
+//! let verifier = secrets.verifier(&app, &ClientSecret::new("s3cret").unwrap()).unwrap();
 //! let mut seeded = MemoryStore::new();
 //! seeded.add_client(
-//!     ClientRecord::confidential(ClientId::new("app").unwrap(), "s3cret")
+//!     ClientRecord::confidential(app, verifier)
 //!         .with_grant_types(&[GrantType::AuthorizationCode, GrantType::RefreshToken])
 //!         .with_scope(Scope::parse("read write").unwrap())
 //!         .with_redirect_uri(RedirectUri::new("https://app.example/cb").unwrap()),
@@ -296,8 +301,9 @@
 //! never asked `is_revoked`, and may skip the revoked-`jti` set; it must
 //! still record revoked families, because `StoreRefreshToken` depends on
 //! them. Codes and refresh tokens are stored only as SHA-256 digests and
-//! client secrets only as [`SecretHash`](crate::values::SecretHash)es: a
-//! leaked table holds no usable token.
+//! client secrets only as [`SecretVerifier`](crate::client_secret::SecretVerifier)s
+//! keyed by the configuration's pepper: a leaked table holds no usable
+//! token and, without the pepper, reveals no secret.
 //!
 //! ## 6. The request value
 //!
@@ -340,10 +346,15 @@
 //! use grant_engine::values::Entropy;
 //! use grant_engine::*;
 //!
+//! use grant_engine::client_secret::{ClientSecrets, Pepper};
+//! let secrets = ClientSecrets::new(Pepper::new("p1", &[3u8; 32]).unwrap());
 //! let config = Config::new("https://as.example", "https://api.example",
-//!     KeyRing::new(HmacKey::new("k1", &[7u8; 32]).unwrap()));
+//!     KeyRing::new(HmacKey::new("k1", &[7u8; 32]).unwrap()))
+//!     .with_client_secrets(secrets.clone());
+//! let m2m = ClientId::new("m2m").unwrap();
+//! let verifier = secrets.verifier(&m2m, &values::ClientSecret::new("s").unwrap()).unwrap();
 //! let mut store = MemoryStore::new();
-//! store.add_client(ClientRecord::confidential(ClientId::new("m2m").unwrap(), "s")
+//! store.add_client(ClientRecord::confidential(m2m, verifier)
 //!     .with_grant_types(&[GrantType::ClientCredentials]));
 //! let body = b"grant_type=client_credentials&client_id=m2m&client_secret=s";
 //! let request = Exchange::parse(&RequestParts::form_post(body), &config);

@@ -30,13 +30,21 @@
 //! ```
 //! use grant_engine::{Call, ClientId, ClientRecord, Config, Exchange, GrantType, HmacKey};
 //! use grant_engine::{KeyRing, MemoryStore, RequestParts, Scope, drive};
-//! use grant_engine::values::Entropy;
+//! use grant_engine::client_secret::{ClientSecrets, Pepper};
+//! use grant_engine::values::{ClientSecret, Entropy};
 //!
+//! // Keys and the client-secret pepper come from the host's secret store.
 //! let keys = KeyRing::new(HmacKey::new("2026-11", &[7u8; 32]).unwrap());
-//! let config = Config::new("https://as.example", "https://api.example", keys);
+//! let secrets = ClientSecrets::new(Pepper::new("2026-11", &[3u8; 32]).unwrap());
+//! let config = Config::new("https://as.example", "https://api.example", keys)
+//!     .with_client_secrets(secrets.clone());
+//! // Registration stores a verifier keyed by the pepper, never the secret.
+//! let id = ClientId::new("your_client_id").unwrap();
+//! let secret = ClientSecret::new("your_client_secret").unwrap();
+//! let verifier = secrets.verifier(&id, &secret).unwrap();
 //! let mut store = MemoryStore::new();
 //! store.add_client(
-//!     ClientRecord::confidential(ClientId::new("your_client_id").unwrap(), "your_client_secret")
+//!     ClientRecord::confidential(id, verifier)
 //!         .with_grant_types(&[GrantType::ClientCredentials])
 //!         .with_scope(Scope::parse("read write").unwrap()),
 //! );
@@ -59,8 +67,11 @@
 //! ## Security model
 //!
 //! The host stores codes and refresh tokens only as SHA-256 digests and
-//! client secrets only as [`SecretHash`](values::SecretHash) (unkeyed: use
-//! secrets of at least 128 random bits). Successors come from the call's
+//! client secrets only as [`SecretVerifier`](client_secret::SecretVerifier)s
+//! keyed by a pepper from the configuration
+//! ([`Config::with_client_secrets`]), so a leaked table reveals no secret;
+//! slow PBKDF2 verifiers are a cargo feature (`pbkdf2`) for human-chosen
+//! secrets, and [`client_secret::generate`] makes 256-bit ones. Successors come from the call's
 //! [`Entropy`] or, with a grace period, from a rotation key independent of
 //! the signing keys, so neither a leaked database nor a leaked HS256 key
 //! gives a live refresh token. The grace period is at most 60 s, a regrant
@@ -69,8 +80,8 @@
 //! [`Outcome`] reports the [`SecurityEvent`](machine::SecurityEvent)s a
 //! host should log and count (failed client authentication, for the
 //! brute-force throttling RFC 6749 2.3.1 asks of it). The host provides
-//! fresh entropy for every call, a correct clock, the keys, and a store
-//! that keeps the contract. The README's "Security model" has the details.
+//! fresh entropy for every call, a correct clock, the keys and the pepper,
+//! and a store that keeps the contract. The README's "Security model" has the details.
 //!
 //! ## Where each rule lives
 //!
@@ -84,6 +95,7 @@
 //! | [`parse`] | untrusted bytes to validated requests: form hygiene (RFC 6749 3.2), client authentication (2.3.1), each grant's parameters |
 //! | [`mint`] | RFC 9068 access tokens, keys, and the values derived from the entropy (codes, refresh tokens, families, successors) |
 //! | [`render`] | typed results to [`HttpResponse`]s (RFC 6749 5.1, 5.2; RFC 6750 3; redirects of 4.1.2) |
+//! | [`client_secret`] | client secrets (RFC 6749 2.3.1): peppered verifiers, their rotation, the generator, the opt-in minimum |
 //! | [`config`] | the policy: issuer, lifetimes, PKCE policy, grace period, limits |
 //! | [`store`] | the records, the [`Effect`]s and their expectations, [`Store`], [`AsyncStore`], [`MemoryStore`] |
 //! | [`machine`] | [`Call`], [`Step`], the questions, [`Outcome`], [`Endpoint`], the drivers |
@@ -108,6 +120,7 @@
 pub(crate) mod authenticate;
 pub mod authorize;
 pub mod bearer;
+pub mod client_secret;
 pub mod config;
 pub mod errors;
 pub mod guide;

@@ -31,11 +31,16 @@ form_post_request! {
     /// ```
     /// use grant_engine::{Call, ClientId, ClientRecord, Config, HmacKey, KeyRing};
     /// use grant_engine::{MemoryStore, RequestParts, Revoke, drive};
-    /// use grant_engine::values::Entropy;
+    /// use grant_engine::client_secret::{ClientSecrets, Pepper};
+    /// use grant_engine::values::{ClientSecret, Entropy};
+    /// let secrets = ClientSecrets::new(Pepper::new("p1", &[3u8; 32]).unwrap());
     /// let config = Config::new("https://as.example", "https://api.example",
-    ///     KeyRing::new(HmacKey::new("k1", &[1u8; 32]).unwrap()));
+    ///     KeyRing::new(HmacKey::new("k1", &[1u8; 32]).unwrap()))
+    ///     .with_client_secrets(secrets.clone());
+    /// let id = ClientId::new("app").unwrap();
+    /// let verifier = secrets.verifier(&id, &ClientSecret::new("s").unwrap()).unwrap();
     /// let mut store = MemoryStore::new();
-    /// store.add_client(ClientRecord::confidential(ClientId::new("app").unwrap(), "s"));
+    /// store.add_client(ClientRecord::confidential(id, verifier));
     /// let body = b"token=not-a-token-we-issued&client_id=app&client_secret=s";
     /// let request = Revoke::parse(&RequestParts::form_post(body), &config);
     /// let call = Call::new(1_800_000_000, Entropy::from_bytes([1; 32]));
@@ -73,7 +78,7 @@ impl Endpoint for Revoke {
         record: Option<ClientRecord>,
     ) -> Step<'c, Self> {
         let AwaitClient { config, request } = wait;
-        let client = match authenticate(&request.client, record) {
+        let client = match authenticate(&request.client, record, config.client_secrets()) {
             Ok(client) => client,
             Err(error) => return fail(config, error, Some(request.client.client_id())),
         };

@@ -1157,7 +1157,7 @@ fn a_registered_uri_ending_in_a_separator_gets_no_extra_one() {
     ] {
         let mut store = store();
         store.add_client(
-            ClientRecord::confidential(id("sep"), "sep-secret")
+            confidential("sep", "sep-secret")
                 .with_grant_types(&[GrantType::AuthorizationCode])
                 .with_scope(scope(SCOPE))
                 .with_redirect_uri(uri(registered)),

@@ -18,8 +18,8 @@ use grant_engine::mint::RotationKey;
 use grant_engine::store::{CodeState, Conflict, Expectation, PkceChallenge, RefreshTokenState};
 use grant_engine::values::{CodeChallengeMethod, FamilyId, TokenId};
 use grant_engine::{
-    ClientRecord, CodeRecord, Config, Effect, Endpoint, Exchange, GrantType, KeyRing, MemoryStore,
-    Outcome, RefreshTokenRecord, Step, Store, TokenError, TokenHash, drive,
+    CodeRecord, Config, Effect, Endpoint, Exchange, GrantType, KeyRing, MemoryStore, Outcome,
+    RefreshTokenRecord, Step, Store, TokenError, TokenHash, drive,
 };
 use grant_engine_testkit::checks::*;
 use grant_engine_testkit::requests::{
@@ -1820,7 +1820,7 @@ const SEED_REFRESH_BODY: &str = "grant_type=refresh_token&refresh_token=def50200
 fn seed_store() -> MemoryStore {
     let mut store = MemoryStore::new();
     store.add_client(
-        ClientRecord::confidential(id(SEED_CLIENT), "your_client_secret")
+        confidential(SEED_CLIENT, "your_client_secret")
             .with_grant_types(&GrantType::ALL)
             .with_scope(scope("read write"))
             .with_redirect_uri(uri("https://your-app.com/callback")),

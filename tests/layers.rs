@@ -16,13 +16,20 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("parse", &["values", "errors"]),
     ("mint", &["values", "errors"]),
     ("render", &["values", "errors"]),
-    ("config", &["values", "errors", "parse", "mint"]),
-    ("store", &["values"]),
+    ("client_secret", &["values", "errors", "mint"]),
+    (
+        "config",
+        &["values", "errors", "parse", "mint", "client_secret"],
+    ),
+    ("store", &["values", "client_secret"]),
     (
         "machine",
         &["values", "errors", "render", "config", "store"],
     ),
-    ("authenticate", &["values", "errors", "parse", "store"]),
+    (
+        "authenticate",
+        &["values", "errors", "parse", "store", "client_secret"],
+    ),
     (
         "token",
         &[

@@ -815,7 +815,9 @@ fn introspection_under_another_issuer_or_audience_is_inactive() {
     for other in [
         grant_engine::Config::new("https://other.example.com", AUDIENCE, keys()),
         grant_engine::Config::new(ISSUER, "https://other-api.example.com", keys()),
-    ] {
+    ]
+    .map(|other| other.with_client_secrets(client_secrets()))
+    {
         let auth = basic(WEB, WEB_SECRET);
         let outcome = introspect(
             &mut store,

@@ -3,6 +3,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use grant_engine::client_secret::{ClientSecrets, Pepper};
 use grant_engine::config::{PkcePolicy, PkceRequirement, RefreshGrace};
 use grant_engine::mint::RotationKey;
 use grant_engine::store::Conflict;
@@ -20,6 +21,17 @@ use thiserror::Error;
 pub struct FixtureKey {
     /// The key id.
     pub kid: String,
+    /// The secret, unpadded base64url (at least 32 bytes decoded).
+    pub secret: String,
+}
+
+/// One client-secret pepper; the first of the fixture's is current, the
+/// others are retired (they still verify).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixturePepper {
+    /// The pepper id the clients' verifiers name.
+    pub id: String,
     /// The secret, unpadded base64url (at least 32 bytes decoded).
     pub secret: String,
 }
@@ -82,6 +94,10 @@ pub struct Fixture {
     pub audience: String,
     /// The key ring; the first key signs.
     pub keys: Vec<FixtureKey>,
+    /// The client-secret peppers; the first is current. None: no
+    /// confidential client authenticates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub peppers: Vec<FixturePepper>,
     /// Policy settings.
     #[serde(default)]
     pub settings: FixtureSettings,
@@ -131,6 +147,9 @@ pub enum FixtureError {
     /// No key, or a key that is not a valid HS256 key.
     #[error("the fixture's keys are missing or invalid")]
     Keys,
+    /// A pepper that is not a valid pepper (id syntax, 32 bytes).
+    #[error("the fixture's peppers are invalid")]
+    Peppers,
     /// `entropy` is not 32 bytes of unpadded base64url.
     #[error("the fixture's entropy is not 32 bytes of unpadded base64url")]
     Entropy,
@@ -185,7 +204,28 @@ impl Fixture {
         if let Some(realm) = &s.realm {
             config = config.with_realm(Realm::new(realm.clone()).map_err(|_| FixtureError::Realm)?);
         }
+        if let Some(secrets) = self.client_secrets()? {
+            config = config.with_client_secrets(secrets);
+        }
         Ok(config)
+    }
+
+    /// The pepper ring: the first pepper current, the others retired.
+    pub fn client_secrets(&self) -> Result<Option<ClientSecrets>, FixtureError> {
+        let mut peppers = self.peppers.iter().map(|p| {
+            let secret = URL_SAFE_NO_PAD
+                .decode(&p.secret)
+                .map_err(|_| FixtureError::Peppers)?;
+            Pepper::new(p.id.clone(), &secret).map_err(|_| FixtureError::Peppers)
+        });
+        let Some(current) = peppers.next() else {
+            return Ok(None);
+        };
+        peppers
+            .try_fold(ClientSecrets::new(current?), |ring, pepper| {
+                Ok(ring.with_retired(pepper?))
+            })
+            .map(Some)
     }
 
     /// The grace period and its rotation key, if the settings have one.

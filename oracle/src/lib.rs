@@ -34,7 +34,9 @@ pub mod oracle;
 pub mod raw;
 pub mod vector;
 
-pub use fixture::{Fixture, FixtureConsent, FixtureError, FixtureKey, FixtureSettings};
+pub use fixture::{
+    Fixture, FixtureConsent, FixtureError, FixtureKey, FixturePepper, FixtureSettings,
+};
 pub use oracle::{Oracle, OracleAnswer};
 pub use raw::{RawRequest, RawRequestError, render_response};
 pub use vector::{Vector, VectorRequest, VectorResponse};

@@ -10,7 +10,7 @@ use crate::throttle::Budget;
 /// The usage text printed by `--help` and after a bad argument.
 pub const USAGE: &str = "\
 usage: server [--listen ADDR] [--db PATH|URL] [--db-pool SIZE]
-              [--hs256-secret SECRET | --hs256-secret-file PATH] [--issuer URL] [--refresh-grace SECONDS] [--purge-every SECONDS]
+              [--hs256-secret SECRET | --hs256-secret-file PATH] [--issuer URL] [--refresh-grace SECONDS] [--pepper-file PATH] [--purge-every SECONDS]
               [--throttle FAILURES/SECONDS | --no-throttle] [--bench-routes]
 
   --listen ADDR            address to listen on (default 127.0.0.1:8080)
@@ -30,6 +30,11 @@ usage: server [--listen ADDR] [--db PATH|URL] [--db-pool SIZE]
                            the same for every process; also: the environment
                            variable GRANT_ENGINE_ROTATION_SECRET (default: random
                            per start, so a regrant works only at the same process)
+  --pepper-file PATH       the pepper client-secret verifiers are keyed with (at
+                           least 32 bytes), the same for every process of one
+                           database; also: the environment variable
+                           GRANT_ENGINE_CLIENT_PEPPER (default: random per start;
+                           the demo clients are re-keyed at each start)
   --purge-every SECONDS    delete expired codes, tokens and revocations this often
                            (default 3600; 0: never)
   --throttle FAILURES/SECONDS
@@ -61,6 +66,11 @@ pub struct Options {
     pub rotation_secret: Option<Vec<u8>>,
     /// Where to read the rotation secret from.
     pub rotation_secret_file: Option<PathBuf>,
+    /// The client-secret pepper, or `None` for random bytes per start (see
+    /// [`Options::resolve_pepper`]).
+    pub pepper: Option<Vec<u8>>,
+    /// Where to read the pepper from.
+    pub pepper_file: Option<PathBuf>,
     /// The issuer (and audience), or `None` for `http://` + the bound address.
     pub issuer: Option<String>,
     /// The refresh-token grace period in seconds.
@@ -84,6 +94,8 @@ impl Default for Options {
             hs256_secret_file: None,
             rotation_secret: None,
             rotation_secret_file: None,
+            pepper: None,
+            pepper_file: None,
             issuer: None,
             refresh_grace: 0,
             purge_every: 3600,
@@ -109,6 +121,8 @@ impl std::fmt::Debug for Options {
                 &self.rotation_secret.as_ref().map(|_| "<redacted>"),
             )
             .field("rotation_secret_file", &self.rotation_secret_file)
+            .field("pepper", &self.pepper.as_ref().map(|_| "<redacted>"))
+            .field("pepper_file", &self.pepper_file)
             .field("issuer", &self.issuer)
             .field("refresh_grace", &self.refresh_grace)
             .field("purge_every", &self.purge_every)
@@ -186,6 +200,7 @@ fn set(
         "--rotation-secret-file" => {
             options.rotation_secret_file = Some(value("a file path")?.into());
         }
+        "--pepper-file" => options.pepper_file = Some(value("a file path")?.into()),
         "--issuer" => options.issuer = Some(value("a URL")?),
         "--refresh-grace" => options.refresh_grace = whole_number(&value("seconds")?, name)?,
         "--purge-every" => options.purge_every = whole_number(&value("seconds")?, name)?,
@@ -201,6 +216,8 @@ fn set(
 pub const SECRET_VARIABLE: &str = "GRANT_ENGINE_HS256_SECRET";
 /// The environment variable the rotation secret may come from.
 pub const ROTATION_VARIABLE: &str = "GRANT_ENGINE_ROTATION_SECRET";
+/// The environment variable the client-secret pepper may come from.
+pub const PEPPER_VARIABLE: &str = "GRANT_ENGINE_CLIENT_PEPPER";
 
 impl Options {
     /// Settles where the HS256 secret comes from: `--hs256-secret`, else
@@ -223,6 +240,15 @@ impl Options {
     ) -> Result<Options, String> {
         let file = self.rotation_secret_file.take();
         self.rotation_secret = resolve(None, file, env_secret, ROTATION_VARIABLE)?;
+        Ok(self)
+    }
+
+    /// The same for the client-secret pepper: `--pepper-file`, else
+    /// `env_pepper` (the value of [`PEPPER_VARIABLE`]), else none (random
+    /// bytes per start).
+    pub fn resolve_pepper(mut self, env_pepper: Option<OsString>) -> Result<Options, String> {
+        let file = self.pepper_file.take();
+        self.pepper = resolve(None, file, env_pepper, PEPPER_VARIABLE)?;
         Ok(self)
     }
 }

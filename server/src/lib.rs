@@ -31,6 +31,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::Response;
 use axum::routing::{any, get};
+use grant_engine::client_secret::{ClientSecrets, Pepper};
 use grant_engine::config::RefreshGrace;
 use grant_engine::mint::RotationKey;
 use grant_engine::{
@@ -161,8 +162,18 @@ impl Server {
             let key = RotationKey::new(&secret)?;
             config = config.with_refresh_grace(RefreshGrace::new(options.refresh_grace, key)?);
         }
-        let clients = store::demo::demo_clients()?;
+        // The pepper client secrets are keyed with: like the signing key,
+        // every process of one database needs the same one.
+        let secrets = ClientSecrets::new(Pepper::from_secret(&secret_or_random(
+            options.pepper.as_deref(),
+        )?)?);
+        config = config.with_client_secrets(secrets.clone());
+        let clients = store::demo::demo_clients(&secrets)?;
         let db = Storage::open(&options.db, options.db_pool, &clients).await?;
+        let upgraded = db.upgrade_secrets(&secrets).await?;
+        if upgraded > 0 {
+            tracing::info!(upgraded, "re-keyed unkeyed client-secret digests");
+        }
         let constant = if options.bench_routes {
             Some(Arc::new(constant_response(&config)?))
         } else {
@@ -275,7 +286,10 @@ fn secret_or_random(secret: Option<&[u8]>) -> Result<Vec<u8>, String> {
 /// against an in-memory store), for `/bench/constant`.
 fn constant_response(config: &Config) -> Result<HttpResponse, Box<dyn Error + Send + Sync>> {
     let mut memory = MemoryStore::new();
-    for client in store::demo::demo_clients()? {
+    let secrets = config
+        .client_secrets()
+        .ok_or("the configuration has no client secrets")?;
+    for client in store::demo::demo_clients(secrets)? {
         memory.add_client(client);
     }
     let call = clock::request_call(&clock::system_clock())

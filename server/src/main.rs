@@ -22,10 +22,12 @@ fn main() -> ExitCode {
     let parsed = cli::parse(std::env::args_os().skip(1));
     let secret = std::env::var_os(cli::SECRET_VARIABLE);
     let rotation = std::env::var_os(cli::ROTATION_VARIABLE);
+    let pepper = std::env::var_os(cli::PEPPER_VARIABLE);
     let options = match parsed {
         Ok(Command::Serve(options)) => match options
             .resolve_secret(secret)
             .and_then(|options| options.resolve_rotation_secret(rotation))
+            .and_then(|options| options.resolve_pepper(pepper))
         {
             Ok(options) => options,
             Err(message) => {

@@ -3,8 +3,9 @@
 //! revocation seen by the others at once, and the database going away and
 //! coming back.
 //!
-//! Every process gets the same `--hs256-secret` and `--issuer`, which is
-//! what lets a token minted by one verify at another, and the same rotation
+//! Every process gets the same `--hs256-secret`, pepper and `--issuer`,
+//! which is what lets a token minted by one verify at another (and a
+//! client authenticate at any), and the same rotation
 //! secret, which lets a grace-period regrant happen at any of them; the
 //! database is the only other thing they share.
 //!
@@ -29,6 +30,10 @@ const ISSUER: &str = "http://grant-engine.test";
 const SECRET: &str = "cross-process-test-secret-0123456789";
 /// The grace period's rotation secret, shared like the signing secret.
 const ROTATION_SECRET: &str = "cross-process-rotation-secret-0123456";
+/// The client-secret pepper, shared too: each process re-keys the demo
+/// clients at start, so processes with different peppers would lock each
+/// other's clients out.
+const PEPPER: &str = "cross-process-client-pepper-0123456789";
 const CALLBACK: &str = "https://your-app.com/callback";
 const RACERS: usize = 32;
 
@@ -59,6 +64,7 @@ impl Process {
             .args(["--hs256-secret", SECRET, "--issuer", ISSUER])
             .args(extra)
             .env("GRANT_ENGINE_ROTATION_SECRET", ROTATION_SECRET)
+            .env("GRANT_ENGINE_CLIENT_PEPPER", PEPPER)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .spawn()

@@ -11,7 +11,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use grant_engine::store::RefreshTokenState;
-use grant_engine::values::FamilyId;
+use grant_engine::values::{ClientSecret, FamilyId, SecretHash};
 use grant_engine::{AsyncStore, ClientRecord, Effect};
 use grant_engine_server::store::error::StoreError;
 use grant_engine_server::store::postgres::clients;
@@ -19,7 +19,7 @@ use grant_engine_server::store::postgres::db::PgDb;
 use grant_engine_server::store::postgres::schema::MIGRATIONS;
 use grant_engine_testkit::conformance::check;
 use grant_engine_testkit::postgres::Cluster;
-use grant_engine_testkit::world::{NOW, WEB, refresh_record};
+use grant_engine_testkit::world::{NOW, WEB, client_secrets, id, refresh_record};
 
 /// The folder of PostgreSQL's programs, as the build script found it.
 fn bin() -> &'static str {
@@ -145,4 +145,51 @@ async fn a_family_revoked_during_a_rotation_stays_revoked() {
             );
         }
     }
+}
+
+/// A database from before peppers (schema version 2, client secrets as
+/// unkeyed SHA-256 digests) is migrated: the column is renamed, and the
+/// digests become keyed verifiers that the original secrets still match,
+/// once however often the upgrade runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(postgres), ignore = "PostgreSQL not found (see server/build.rs)")]
+async fn a_version_2_database_gets_keyed_verifiers() {
+    let cluster = Cluster::start(bin());
+    cluster.create_database("old");
+    let url = cluster.url("old");
+    let (raw, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .expect("a raw connection");
+    let driver = tokio::spawn(connection);
+    let old_schema = MIGRATIONS.get(..2).expect("two old migrations").concat();
+    raw.batch_execute(&old_schema).await.expect("version 2");
+    raw.batch_execute(
+        "CREATE TABLE grant_engine_schema (version INTEGER NOT NULL);
+         INSERT INTO grant_engine_schema VALUES (2);",
+    )
+    .await
+    .expect("recorded");
+    raw.execute(
+        "INSERT INTO clients VALUES ('legacy', $1, 'client_credentials', 'read', '', false)",
+        &[&SecretHash::of("legacy-secret").to_string()],
+    )
+    .await
+    .expect("a legacy client");
+    drop(raw);
+    driver.await.expect("closed").expect("cleanly");
+
+    let db = PgDb::connect(url.parse().expect("a URL"), 2)
+        .await
+        .expect("migrated");
+    let connection = db.connection().await.expect("a connection");
+    let secrets = client_secrets();
+    let upgraded = clients::upgrade_legacy(&connection, &secrets).await;
+    assert_eq!(upgraded.expect("upgraded"), 1);
+    let again = clients::upgrade_legacy(&connection, &secrets).await;
+    assert_eq!(again.expect("nothing left"), 0);
+    let stored = db.client(&id("legacy")).await.expect("read").expect("kept");
+    let expected = secrets
+        .verifier(&id("legacy"), &ClientSecret::new("legacy-secret").unwrap())
+        .unwrap();
+    assert_eq!(stored.secret_verifier, Some(expected));
 }

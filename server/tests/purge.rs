@@ -6,14 +6,14 @@
 use std::time::{Duration, Instant};
 
 use grant_engine::store::RefreshTokenState;
-use grant_engine::values::{FamilyId, TokenId};
+use grant_engine::values::{ClientSecret, FamilyId, SecretHash, TokenId};
 use grant_engine::{AsyncStore, Config, Effect, TokenHash};
 use grant_engine_server::cli::{self, Command};
 use grant_engine_server::store::purge::{Cutoffs, MARGIN, Purged};
 use grant_engine_server::store::storage::Storage;
 use grant_engine_server::store::target::{DbTarget, PgUrl};
 use grant_engine_testkit::postgres::Cluster;
-use grant_engine_testkit::world::{WEB, code_record, config, refresh_record};
+use grant_engine_testkit::world::{WEB, client_secrets, code_record, config, id, refresh_record};
 
 /// Long expired, by the records' own clock (the purge compares against the
 /// `now` it is given).
@@ -184,7 +184,9 @@ async fn the_server_purges_periodically() {
 /// A SQLite file from before the numbered migrations (the version-1
 /// tables, `user_version` 0) is migrated in place: its revocations are
 /// kept, and count from the migration, so no purge drops them early; its
-/// refresh families end 90 days after their earliest stored token.
+/// refresh families end 90 days after their earliest stored token; its
+/// unkeyed SHA-256 client-secret digests become keyed verifiers that the
+/// original secrets still match.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_old_sqlite_file_is_migrated_in_place() {
     let path = std::env::temp_dir().join(format!("grant-engine-v1-{}.db", std::process::id()));
@@ -195,12 +197,22 @@ async fn an_old_sqlite_file_is_migrated_in_place() {
             "CREATE TABLE revoked_families (family TEXT PRIMARY KEY) STRICT;
              CREATE TABLE revoked_access_tokens (jti TEXT PRIMARY KEY) STRICT;
              INSERT INTO revoked_families VALUES ('old-family');
+             CREATE TABLE clients (
+                 client_id TEXT PRIMARY KEY, secret_hash TEXT, grant_types TEXT NOT NULL,
+                 scope TEXT NOT NULL, redirect_uris TEXT NOT NULL,
+                 introspect_any INTEGER NOT NULL DEFAULT 0) STRICT;
+             INSERT INTO clients VALUES ('spa', NULL, 'authorization_code', 'read', '', 0);
              CREATE TABLE refresh_tokens (
                  token_hash TEXT PRIMARY KEY, client_id TEXT NOT NULL,
                  subject TEXT NOT NULL, scope TEXT NOT NULL, family TEXT NOT NULL,
                  issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
                  state TEXT NOT NULL CHECK (state IN ('active', 'rotated', 'revoked')),
                  rotated_at INTEGER, successor TEXT, nonce TEXT) STRICT;",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO clients VALUES ('legacy', ?1, 'client_credentials', 'read', '', 0)",
+            [SecretHash::of("legacy-secret").to_string()],
         )
         .unwrap();
         // A family of two tokens, the first issued at 1000.
@@ -229,7 +241,18 @@ async fn an_old_sqlite_file_is_migrated_in_place() {
         .read(|conn| Ok(conn.query_row("PRAGMA user_version", [], |row| row.get(0))?))
         .await
         .unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
+    // Version 4: the digests are re-keyed with the pepper, once.
+    let secrets = client_secrets();
+    assert_eq!(storage.upgrade_secrets(&secrets).await.unwrap(), 1);
+    assert_eq!(storage.upgrade_secrets(&secrets).await.unwrap(), 0);
+    let legacy = storage.client(&id("legacy")).await.unwrap().expect("kept");
+    let expected = secrets
+        .verifier(&id("legacy"), &ClientSecret::new("legacy-secret").unwrap())
+        .unwrap();
+    assert_eq!(legacy.secret_verifier, Some(expected));
+    let public = storage.client(&id("spa")).await.unwrap().expect("kept");
+    assert!(public.is_public());
     // Version 3: the family ends 90 days after its earliest stored token.
     for token in ["old-first", "old-second"] {
         let record = storage

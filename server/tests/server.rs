@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use grant_engine::bearer::verify_access_token;
 use grant_engine::store::CodeState;
-use grant_engine::values::FamilyId;
+use grant_engine::values::{FamilyId, SecretHash};
 use grant_engine::{
     AccessTokenClaims, ClientId, CodeRecord, RedirectUri, Scope, Subject, TokenHash,
 };
@@ -1412,6 +1412,103 @@ fn the_signing_secret_comes_from_a_file_or_the_environment() {
     assert!(missing.is_err());
     std::fs::remove_file(&path).unwrap();
     assert!(!format!("{from_file:?}").contains(secret));
+}
+
+/// Client secrets are stored keyed by the pepper: the database holds no
+/// SHA-256 of `your_client_secret` (what a dictionary would find), a
+/// restart with another pepper re-keys the demo clients (they still
+/// authenticate), and `--pepper-file` gives every start the same verifiers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_secrets_are_stored_keyed_by_the_pepper() {
+    let db = TempDb::new("pepper");
+    let path = db.0.to_str().expect("UTF-8 temp path").to_owned();
+    let stored = |server: &TestServer| {
+        let db = server.app.db().sqlite().expect("SQLite").clone();
+        async move {
+            db.read(|conn| {
+                Ok(conn.query_row(
+                    "SELECT secret_verifier FROM clients WHERE client_id = 'your_client_id'",
+                    [],
+                    |row| row.get::<_, String>(0),
+                )?)
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let cc = |server: &TestServer| {
+        let url = server.url("/oauth/token");
+        async move {
+            let body = "grant_type=client_credentials&client_id=your_client_id&client_secret=your_client_secret";
+            post_form(&http(), &url, body).await.status
+        }
+    };
+    let first = start(&["--db", &path]).await;
+    let random_a = stored(&first).await;
+    assert!(random_a.starts_with("hmac-sha256:fp-"), "{random_a}");
+    assert!(!random_a.contains(&SecretHash::of("your_client_secret").to_string()));
+    first.stop().await;
+    let second = start(&["--db", &path]).await;
+    let random_b = stored(&second).await;
+    assert_ne!(
+        random_a, random_b,
+        "a new random pepper re-keys the clients"
+    );
+    assert_eq!(cc(&second).await, 200);
+    second.stop().await;
+
+    let pepper = std::env::temp_dir().join(format!("grant-engine-pepper-{}", std::process::id()));
+    std::fs::write(&pepper, "a-pepper-of-at-least-32-bytes-0123456789\n").unwrap();
+    let file = pepper.display().to_string();
+    let mut verifiers = Vec::new();
+    for _ in 0..2 {
+        let Command::Serve(options) = cli::parse([
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+            &path,
+            "--pepper-file",
+            &file,
+        ])
+        .unwrap() else {
+            panic!("not a serve command");
+        };
+        let options = options.resolve_pepper(None).unwrap();
+        assert!(!format!("{options:?}").contains("a-pepper"));
+        let server = server::Server::bind(options).await.expect("server starts");
+        let db = server.app().db().sqlite().expect("SQLite").clone();
+        let verifier: String = db
+            .read(|conn| {
+                Ok(conn.query_row(
+                    "SELECT secret_verifier FROM clients WHERE client_id = 'm2m_client_id'",
+                    [],
+                    |row| row.get(0),
+                )?)
+            })
+            .await
+            .unwrap();
+        verifiers.push(verifier);
+    }
+    assert_eq!(verifiers[0], verifiers[1]);
+    let from_env = cli::parse(["--listen", "127.0.0.1:0"]).unwrap();
+    let Command::Serve(from_env) = from_env else {
+        panic!()
+    };
+    let env = Some(std::ffi::OsString::from("short"));
+    assert!(
+        from_env
+            .clone()
+            .resolve_pepper(env)
+            .unwrap_err()
+            .contains("32 bytes")
+    );
+    let both = cli::parse(["--pepper-file", &file]).unwrap();
+    let Command::Serve(both) = both else { panic!() };
+    let env = Some(std::ffi::OsString::from(
+        "env-pepper-0123456789abcdef0123456789",
+    ));
+    assert!(both.resolve_pepper(env).unwrap_err().contains("one way"));
+    std::fs::remove_file(&pepper).unwrap();
 }
 
 /// The grace period is at most 60 seconds: a longer `--refresh-grace`

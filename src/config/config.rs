@@ -1,5 +1,6 @@
 //! The engine's policy: who it is, how long things live, which keys sign.
 
+use crate::client_secret::client_secrets::ClientSecrets;
 use crate::config::pkce_policy::PkcePolicy;
 use crate::config::refresh_grace::RefreshGrace;
 use crate::mint::keys::KeyRing;
@@ -40,6 +41,7 @@ pub struct Config {
     issuer: String,
     audience: String,
     keys: KeyRing,
+    client_secrets: Option<ClientSecrets>,
     access_token_ttl: u64,
     refresh_token_ttl: u64,
     family_lifetime: u64,
@@ -55,12 +57,15 @@ impl Config {
     /// A configuration with the defaults: access tokens live 24 hours,
     /// refresh tokens 30 days, codes 10 minutes; no refresh grace period;
     /// PKCE S256 required for public clients; 16 KiB bodies; a request whose
-    /// effects conflict is run at most 4 times.
+    /// effects conflict is run at most 4 times. No pepper: until
+    /// [`Config::with_client_secrets`] gives one, no confidential client
+    /// authenticates (public clients do).
     pub fn new(issuer: impl Into<String>, audience: impl Into<String>, keys: KeyRing) -> Config {
         Config {
             issuer: issuer.into(),
             audience: audience.into(),
             keys,
+            client_secrets: None,
             access_token_ttl: 86_400,
             refresh_token_ttl: 30 * 86_400,
             family_lifetime: DEFAULT_FAMILY_LIFETIME,
@@ -137,6 +142,19 @@ impl Config {
     pub fn with_max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
         self
+    }
+
+    /// The peppers and policy client secrets are verified with: every
+    /// confidential client's [`SecretVerifier`](crate::client_secret::SecretVerifier)
+    /// must name one of its peppers.
+    pub fn with_client_secrets(mut self, secrets: ClientSecrets) -> Self {
+        self.client_secrets = Some(secrets);
+        self
+    }
+
+    /// The peppers and policy of client secrets, if configured.
+    pub fn client_secrets(&self) -> Option<&ClientSecrets> {
+        self.client_secrets.as_ref()
     }
 
     /// Replaces the key ring (for key rotation).

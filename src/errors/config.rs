@@ -18,6 +18,19 @@ pub enum ConfigError {
         /// The longest allowed.
         max: u64,
     },
+    /// A pepper id outside `1*32(A-Z / a-z / 0-9 / "-" / "_" / ".")`.
+    #[error("a pepper id must be 1 to 32 of A-Z a-z 0-9 - _ .")]
+    InvalidPepperId,
+    /// A PBKDF2 iteration count outside the bounds.
+    #[error("PBKDF2 iterations must be {min} to {max}, not {iterations}")]
+    IterationsOutOfRange {
+        /// The count asked for.
+        iterations: u32,
+        /// The fewest allowed.
+        min: u32,
+        /// The most allowed.
+        max: u32,
+    },
     /// A secret shorter than 32 bytes.
     #[error("the {what} must be at least 32 bytes")]
     ShortSecret {

@@ -6,12 +6,14 @@
 
 pub(crate) mod authorize;
 pub(crate) mod bearer;
+pub(crate) mod client_secret;
 pub(crate) mod config;
 pub(crate) mod jwt;
 pub(crate) mod token;
 
 pub use authorize::{AuthorizeError, AuthorizeErrorCode, AuthorizeRefusal};
 pub use bearer::BearerError;
+pub use client_secret::SecretRefused;
 pub use config::ConfigError;
 pub use jwt::JwtError;
 pub use token::{ClientAuthFailure, ErrorCode, InvalidGrant, InvalidScope, TokenError};

@@ -66,6 +66,13 @@ pub enum ClientAuthFailure {
     WrongSecret,
     /// A confidential client sent no secret.
     MissingSecret,
+    /// The client's verifier names a pepper the configuration does not hold
+    /// (or none is configured): a host misconfiguration, so nothing was
+    /// compared. See [`Config::with_client_secrets`](crate::Config::with_client_secrets).
+    UnknownPepper,
+    /// The client's verifier is of a kind this build cannot check (PBKDF2
+    /// without the `pbkdf2` cargo feature).
+    UnsupportedVerifier,
     /// A public client sent a secret.
     UnexpectedSecret,
     /// A public client called an endpoint reserved for confidential clients

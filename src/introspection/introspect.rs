@@ -66,7 +66,7 @@ impl Endpoint for Introspect {
             now,
             request,
         } = wait;
-        let caller = match authenticate(&request.client, record) {
+        let caller = match authenticate(&request.client, record, config.client_secrets()) {
             Ok(caller) if caller.is_public() => Err(TokenError::InvalidClient {
                 failure: ClientAuthFailure::NotConfidential,
                 authorization_header: request.client.used_authorization_header(),

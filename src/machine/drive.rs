@@ -19,13 +19,18 @@ use crate::store::store::Store;
 /// ```
 /// use grant_engine::{Call, ClientRecord, ClientId, Config, Exchange, GrantType, HmacKey};
 /// use grant_engine::{KeyRing, MemoryStore, RequestParts, Scope, drive};
-/// use grant_engine::values::Entropy;
+/// use grant_engine::client_secret::{ClientSecrets, Pepper};
+/// use grant_engine::values::{ClientSecret, Entropy};
 ///
+/// let secrets = ClientSecrets::new(Pepper::new("p1", &[3u8; 32]).unwrap());
 /// let config = Config::new("https://as.example", "https://api.example",
-///     KeyRing::new(HmacKey::new("k1", &[7u8; 32]).unwrap()));
+///     KeyRing::new(HmacKey::new("k1", &[7u8; 32]).unwrap()))
+///     .with_client_secrets(secrets.clone());
+/// let id = ClientId::new("m2m").unwrap();
+/// let verifier = secrets.verifier(&id, &ClientSecret::new("s3cret").unwrap()).unwrap();
 /// let mut store = MemoryStore::new();
 /// store.add_client(
-///     ClientRecord::confidential(ClientId::new("m2m").unwrap(), "s3cret")
+///     ClientRecord::confidential(id, verifier)
 ///         .with_grant_types(&[GrantType::ClientCredentials])
 ///         .with_scope(Scope::parse("read write").unwrap()),
 /// );

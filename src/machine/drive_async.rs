@@ -31,10 +31,15 @@ use crate::store::expectation::ApplyError;
 ///         Err(error) => error.to_http_response().status,
 ///     }
 /// }
+/// # use grant_engine::client_secret::{ClientSecrets, Pepper};
+/// # let secrets = ClientSecrets::new(Pepper::new("p1", &[3u8; 32]).unwrap());
 /// # let config = Config::new("https://as.example", "https://api.example",
-/// #     KeyRing::new(HmacKey::new("k1", &[7u8; 32]).unwrap()));
+/// #     KeyRing::new(HmacKey::new("k1", &[7u8; 32]).unwrap()))
+/// #     .with_client_secrets(secrets.clone());
+/// # let id = ClientId::new("m2m").unwrap();
+/// # let secret = grant_engine::values::ClientSecret::new("s3cret").unwrap();
 /// # let mut store = MemoryStore::new();
-/// # store.add_client(ClientRecord::confidential(ClientId::new("m2m").unwrap(), "s3cret")
+/// # store.add_client(ClientRecord::confidential(id.clone(), secrets.verifier(&id, &secret).unwrap())
 /// #     .with_grant_types(&[GrantType::ClientCredentials]));
 /// # let store = Mutex::new(store);
 /// # let body = b"grant_type=client_credentials&client_id=m2m&client_secret=s3cret";

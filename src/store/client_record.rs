@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::client_secret::verifier::SecretVerifier;
 use crate::values::client_id::ClientId;
-use crate::values::digest::SecretHash;
 use crate::values::grant_type::GrantType;
 use crate::values::redirect_uri::RedirectUri;
 use crate::values::scope::Scope;
@@ -13,8 +13,8 @@ use crate::values::scope::Scope;
 pub struct ClientRecord {
     /// The client's id.
     pub client_id: ClientId,
-    /// The digest of its secret; `None` for a public client (RFC 6749 2.1).
-    pub secret_hash: Option<SecretHash>,
+    /// The verifier of its secret; `None` for a public client (RFC 6749 2.1).
+    pub secret_verifier: Option<SecretVerifier>,
     /// The grant types it may use.
     pub grant_types: Vec<GrantType>,
     /// Every scope it may be granted; the default for client_credentials.
@@ -28,10 +28,12 @@ pub struct ClientRecord {
 }
 
 impl ClientRecord {
-    /// A confidential client with the secret `secret` (stored as its digest).
-    pub fn confidential(client_id: ClientId, secret: &str) -> ClientRecord {
+    /// A confidential client whose secret `verifier` checks (made by
+    /// [`ClientSecrets::verifier`](crate::client_secret::ClientSecrets::verifier)
+    /// for this client id).
+    pub fn confidential(client_id: ClientId, verifier: SecretVerifier) -> ClientRecord {
         ClientRecord {
-            secret_hash: Some(SecretHash::of(secret)),
+            secret_verifier: Some(verifier),
             ..ClientRecord::public(client_id)
         }
     }
@@ -40,7 +42,7 @@ impl ClientRecord {
     pub fn public(client_id: ClientId) -> ClientRecord {
         ClientRecord {
             client_id,
-            secret_hash: None,
+            secret_verifier: None,
             grant_types: Vec::new(),
             scope: Scope::default(),
             redirect_uris: Vec::new(),
@@ -68,7 +70,7 @@ impl ClientRecord {
 
     /// Whether this is a public client (no secret).
     pub fn is_public(&self) -> bool {
-        self.secret_hash.is_none()
+        self.secret_verifier.is_none()
     }
 
     /// Whether it may use `grant_type`.

@@ -82,7 +82,7 @@ impl Endpoint for Exchange {
         record: Option<ClientRecord>,
     ) -> Step<'c, Self> {
         let AwaitClient { grant, request } = wait;
-        let client = match authenticate(request.client(), record) {
+        let client = match authenticate(request.client(), record, grant.config.client_secrets()) {
             Ok(client) => client,
             Err(error) => return grant.fail(error),
         };

@@ -88,9 +88,10 @@ macro_rules! digest_type {
 }
 
 digest_type! {
-    /// The SHA-256 digest of a client secret. Client secrets are generated
-    /// by the server with high entropy, so a fast hash suffices (unlike a
-    /// user password); the engine never needs the plaintext.
+    /// The unkeyed SHA-256 digest of a client secret: how secrets were
+    /// stored before peppers, kept so that such a table upgrades in place
+    /// ([`ClientSecrets::upgrade`](crate::client_secret::ClientSecrets::upgrade)).
+    /// Store a [`SecretVerifier`](crate::client_secret::SecretVerifier) instead.
     SecretHash, "secret hash"
 }
 

@@ -3,8 +3,11 @@
 //! bodies, so that every bench (and every floor beside it) measures the
 //! same requests.
 
+use grant_engine::client_secret::{ClientSecrets, Pepper};
 use grant_engine::store::{CodeState, PkceChallenge, RefreshTokenState};
-use grant_engine::values::{CodeChallenge, CodeChallengeMethod, CodeVerifier, FamilyId};
+use grant_engine::values::{
+    ClientSecret, CodeChallenge, CodeChallengeMethod, CodeVerifier, FamilyId,
+};
 use grant_engine::{
     ClientId, ClientRecord, CodeRecord, Config, GrantType, HmacKey, KeyRing, MemoryStore,
     RedirectUri, RefreshTokenRecord, Scope, Subject, TokenHash,
@@ -15,6 +18,9 @@ pub const ISSUER: &str = "https://as.example";
 pub const AUDIENCE: &str = "https://api.example";
 pub const KID: &str = "k1";
 pub const KEY: [u8; 32] = [7; 32];
+/// The client-secret pepper (its verifier is stored keyed by it).
+pub const PEPPER_ID: &str = "p1";
+pub const PEPPER: [u8; 32] = [13; 32];
 pub const ENTROPY: [u8; 32] = [1; 32];
 pub const CLIENT_ID: &str = "your_client_id";
 pub const CLIENT_SECRET: &str = "your_client_secret";
@@ -36,10 +42,15 @@ pub const AC_BODY: &[u8] = b"grant_type=authorization_code&code=abc123&client_id
 pub const RT_BODY: &[u8] = b"grant_type=refresh_token&refresh_token=def50200641f3e...\
     &client_id=your_client_id&client_secret=your_client_secret";
 
-/// The configuration: defaults, one HS256 key.
+/// The configuration: defaults, one HS256 key, one pepper.
 pub fn config() -> Config {
     let key = HmacKey::new(KID, &KEY).expect("key");
-    Config::new(ISSUER, AUDIENCE, KeyRing::new(key))
+    Config::new(ISSUER, AUDIENCE, KeyRing::new(key)).with_client_secrets(client_secrets())
+}
+
+/// The pepper ring of [`config`].
+pub fn client_secrets() -> ClientSecrets {
+    ClientSecrets::new(Pepper::new(PEPPER_ID, &PEPPER).expect("pepper"))
 }
 
 /// The state every grant starts from.
@@ -47,9 +58,13 @@ pub fn store() -> MemoryStore {
     let client_id = ClientId::new(CLIENT_ID).expect("client id");
     let redirect_uri = RedirectUri::new(REDIRECT_URI).expect("redirect uri");
     let scope = Scope::parse(SCOPE).expect("scope");
+    let secret = ClientSecret::new(CLIENT_SECRET).expect("secret");
+    let verifier = client_secrets()
+        .verifier(&client_id, &secret)
+        .expect("verifier");
     let mut store = MemoryStore::new();
     store.add_client(
-        ClientRecord::confidential(client_id.clone(), CLIENT_SECRET)
+        ClientRecord::confidential(client_id.clone(), verifier)
             .with_grant_types(&[
                 GrantType::AuthorizationCode,
                 GrantType::ClientCredentials,

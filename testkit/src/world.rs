@@ -1,8 +1,11 @@
 //! The test world the core's tests share: one configuration, one set of
 //! clients, record builders and the RFC test values.
 
+use grant_engine::client_secret::{ClientSecrets, Pepper, SecretVerifier};
 use grant_engine::store::{CodeState, PkceChallenge, RefreshTokenState};
-use grant_engine::values::{CodeChallenge, CodeChallengeMethod, CodeVerifier, FamilyId};
+use grant_engine::values::{
+    ClientSecret, CodeChallenge, CodeChallengeMethod, CodeVerifier, FamilyId,
+};
 use grant_engine::{
     Call, ClientId, ClientRecord, CodeRecord, Config, Entropy, GrantType, HmacKey, KeyRing,
     MemoryStore, RedirectUri, RefreshTokenRecord, Scope, Subject, TokenHash,
@@ -40,7 +43,29 @@ pub fn keys() -> KeyRing {
 /// (24 h access tokens, 30 d refresh tokens, 10 min codes, no grace period,
 /// PKCE S256 required for public clients).
 pub fn config() -> Config {
-    Config::new(ISSUER, AUDIENCE, keys())
+    Config::new(ISSUER, AUDIENCE, keys()).with_client_secrets(client_secrets())
+}
+
+/// The id and secret of the pepper the world's client verifiers are keyed
+/// with (independent of the signing and rotation keys).
+pub const PEPPER_ID: &str = "pepper-1";
+pub const PEPPER_SECRET: &[u8; 32] = b"grant-engine-test-client-pepper1";
+
+/// The pepper ring of [`config`].
+pub fn client_secrets() -> ClientSecrets {
+    ClientSecrets::new(Pepper::new(PEPPER_ID, PEPPER_SECRET).unwrap())
+}
+
+/// The verifier of `client`'s secret `secret` under [`client_secrets`].
+pub fn verifier(client: &str, secret: &str) -> SecretVerifier {
+    client_secrets()
+        .verifier(&id(client), &ClientSecret::new(secret).unwrap())
+        .unwrap()
+}
+
+/// A confidential client `client` with the secret `secret`.
+pub fn confidential(client: &str, secret: &str) -> ClientRecord {
+    ClientRecord::confidential(id(client), verifier(client, secret))
 }
 
 /// The rotation key of every grace-period test (independent of the
@@ -122,16 +147,16 @@ pub fn subject(value: &str) -> Subject {
 pub fn clients() -> Vec<ClientRecord> {
     use GrantType::{AuthorizationCode, ClientCredentials, RefreshToken};
     let code_client = |name: &str, secret: &str| {
-        ClientRecord::confidential(id(name), secret)
+        confidential(name, secret)
             .with_grant_types(&[AuthorizationCode])
             .with_scope(scope(SCOPE))
     };
-    let mut rs = ClientRecord::confidential(id(RS), RS_SECRET)
+    let mut rs = confidential(RS, RS_SECRET)
         .with_grant_types(&[ClientCredentials])
         .with_scope(scope(SCOPE));
     rs.introspect_any = true;
     vec![
-        ClientRecord::confidential(id(WEB), WEB_SECRET)
+        confidential(WEB, WEB_SECRET)
             .with_grant_types(&[AuthorizationCode, RefreshToken])
             .with_scope(scope(SCOPE))
             .with_redirect_uri(uri(REDIRECT)),
@@ -145,14 +170,14 @@ pub fn clients() -> Vec<ClientRecord> {
             .with_redirect_uri(uri(REDIRECT_2)),
         code_client(NO_URI, "no-uri-secret"),
         code_client(QUERY, "query-secret").with_redirect_uri(uri(REDIRECT_QUERY)),
-        ClientRecord::confidential(id(M2M), M2M_SECRET)
+        confidential(M2M, M2M_SECRET)
             .with_grant_types(&[ClientCredentials])
             .with_scope(scope(SCOPE))
             .with_redirect_uri(uri(REDIRECT)),
         ClientRecord::public(id(PUBLIC_M2M))
             .with_grant_types(&[ClientCredentials])
             .with_scope(scope(SCOPE)),
-        ClientRecord::confidential(id(OTHER), OTHER_SECRET)
+        confidential(OTHER, OTHER_SECRET)
             .with_grant_types(&GrantType::ALL)
             .with_scope(scope(SCOPE))
             .with_redirect_uri(uri(REDIRECT)),

@@ -30,7 +30,7 @@ fn with_client(record: ClientRecord) -> Fixture {
 /// A confidential client `multi_uri_client` with two redirect URIs.
 fn with_two_uris() -> Fixture {
     with_client(
-        ClientRecord::confidential(id("multi_uri_client"), "multi_secret")
+        confidential_client("multi_uri_client", "multi_secret")
             .with_grant_types(&[GrantType::AuthorizationCode])
             .with_scope(scope("read"))
             .with_redirect_uri(redirect_uri(REDIRECT))
@@ -136,7 +136,7 @@ pub fn cases() -> Vec<Case> {
             "authorize-unauthorized-client-redirect",
             "client may not use the code grant: redirect unauthorized_client with state and iss",
             with_client(
-                ClientRecord::confidential(id("cc_redirect_client"), "cc_secret")
+                confidential_client("cc_redirect_client", "cc_secret")
                     .with_grant_types(&[GrantType::ClientCredentials])
                     .with_scope(scope("read"))
                     .with_redirect_uri(redirect_uri(REDIRECT)),

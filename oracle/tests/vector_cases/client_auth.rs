@@ -23,7 +23,7 @@ fn with_public_refresh() -> Fixture {
 fn with_special_client() -> Fixture {
     base_with(|f| {
         f.clients.push(
-            ClientRecord::confidential(id("svc:1"), "p@ss w%rd+")
+            confidential_client("svc:1", "p@ss w%rd+")
                 .with_grant_types(&[GrantType::ClientCredentials])
                 .with_scope(scope("read")),
         );
@@ -65,7 +65,7 @@ pub fn cases() -> Vec<Case> {
             "a secret sent without form-urlencoding decodes to another secret: 401",
             base_with(|f| {
                 f.clients.push(
-                    ClientRecord::confidential(id("plus_client"), "a+b")
+                    confidential_client("plus_client", "a+b")
                         .with_grant_types(&[GrantType::ClientCredentials])
                         .with_scope(scope("read")),
                 );
@@ -254,5 +254,37 @@ pub fn cases() -> Vec<Case> {
                 "grant_type=authorization_code&code=m2m-code&redirect_uri={REDIRECT_ENC}&{M2M}"
             )),
         ),
+        case(
+            "client-auth-retired-pepper-accepted",
+            "a verifier keyed by a retired pepper still verifies (the pepper rotates without lockout)",
+            with_rotated_pepper(),
+            token(&format!("{CC}&{M2M}")),
+        ),
+        case(
+            "client-auth-unknown-pepper-401",
+            "a verifier keyed by a pepper the configuration does not hold fails closed: 401 invalid_client",
+            base_with(|f| f.peppers[0].id = "p2".into()),
+            token(&format!("{CC}&{M2M}")),
+        ),
+        case(
+            "client-auth-other-pepper-same-id-401",
+            "a client whose stored secret is keyed by another pepper of the same id does not authenticate: 401",
+            base_with(|f| f.peppers[0].secret = URL_SAFE_NO_PAD.encode([14u8; 32])),
+            token(&format!("{CC}&{M2M}")),
+        ),
     ]
+}
+
+/// The base fixture after a pepper rotation: a new current pepper `p2`,
+/// and `p1` (which every client's verifier names) retired.
+fn with_rotated_pepper() -> Fixture {
+    base_with(|f| {
+        f.peppers.insert(
+            0,
+            FixturePepper {
+                id: "p2".into(),
+                secret: URL_SAFE_NO_PAD.encode([15u8; 32]),
+            },
+        );
+    })
 }

@@ -236,7 +236,7 @@ pub fn cases() -> Vec<Case> {
             "success for a client not allowed refresh_token: no refresh token",
             base_with(|f| {
                 f.clients.push(
-                    ClientRecord::confidential(id("code_only_client"), "code_only_secret")
+                    confidential_client("code_only_client", "code_only_secret")
                         .with_grant_types(&[GrantType::AuthorizationCode])
                         .with_scope(scope("read write"))
                         .with_redirect_uri(redirect_uri(REDIRECT)),

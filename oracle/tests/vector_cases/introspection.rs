@@ -80,7 +80,7 @@ pub fn cases() -> Vec<Case> {
             let (mut fixture, access_token) = client_credentials_session();
             fixture.clients.push(ClientRecord {
                 introspect_any: true,
-                ..ClientRecord::confidential(id("resource_server"), "rs_secret")
+                ..confidential_client("resource_server", "rs_secret")
             });
             case(
                 "introspection-resource-server-sees-any",

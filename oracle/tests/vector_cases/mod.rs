@@ -24,14 +24,18 @@ mod scopes;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+pub use grant_engine::client_secret::{ClientSecrets, Pepper};
 pub use grant_engine::store::{CodeState, PkceChallenge, RefreshTokenState};
-pub use grant_engine::values::{CodeChallenge, CodeChallengeMethod, FamilyId, TokenId};
+pub use grant_engine::values::{
+    ClientSecret, CodeChallenge, CodeChallengeMethod, FamilyId, TokenId,
+};
 pub use grant_engine::{
     ClientId, ClientRecord, CodeRecord, Effect, GrantType, RedirectUri, RefreshTokenRecord, Scope,
     Subject, TokenHash,
 };
 pub use grant_engine_oracle::{
-    Fixture, FixtureConsent, FixtureKey, FixtureSettings, Oracle, OracleAnswer, VectorRequest,
+    Fixture, FixtureConsent, FixtureKey, FixturePepper, FixtureSettings, Oracle, OracleAnswer,
+    VectorRequest,
 };
 pub use grant_engine_testkit::wire::{basic, form_encode};
 use hmac::{Hmac, KeyInit, Mac};
@@ -69,6 +73,10 @@ pub const REDIRECT: &str = "https://your-app.com/callback";
 pub const REDIRECT_ENC: &str = "https%3A%2F%2Fyour-app.com%2Fcallback";
 /// The signing key of the base fixture (`kid` `k1`).
 pub const KEY: [u8; 32] = [7; 32];
+/// The client-secret pepper every client's verifier is keyed with
+/// (independent of [`KEY`] and [`ROTATION_KEY`]).
+pub const PEPPER: [u8; 32] = [13; 32];
+pub const PEPPER_ID: &str = "p1";
 /// The rotation key of the grace-period cases (independent of [`KEY`]).
 pub const ROTATION_KEY: [u8; 32] = [11; 32];
 /// RFC 7636 Appendix B.
@@ -89,6 +97,16 @@ pub fn scope(s: &str) -> Scope {
     Scope::parse(s).unwrap()
 }
 
+/// A confidential client `client_id` with the secret `secret`, its
+/// verifier keyed by [`PEPPER`].
+pub fn confidential_client(client_id: &str, secret: &str) -> ClientRecord {
+    let pepper = Pepper::new(PEPPER_ID, &PEPPER).unwrap();
+    let verifier = ClientSecrets::new(pepper)
+        .verifier(&id(client_id), &ClientSecret::new(secret).unwrap())
+        .unwrap();
+    ClientRecord::confidential(id(client_id), verifier)
+}
+
 pub fn redirect_uri(s: &str) -> RedirectUri {
     RedirectUri::new(s).unwrap()
 }
@@ -105,11 +123,15 @@ pub fn base_fixture() -> Fixture {
         issuer: ISSUER.into(),
         audience: AUDIENCE.into(),
         keys: vec![fixture_key("k1", KEY)],
+        peppers: vec![FixturePepper {
+            id: PEPPER_ID.into(),
+            secret: URL_SAFE_NO_PAD.encode(PEPPER),
+        }],
         settings: FixtureSettings::default(),
         now: NOW,
         entropy: URL_SAFE_NO_PAD.encode([42u8; 32]),
         clients: vec![
-            ClientRecord::confidential(id("your_client_id"), "your_client_secret")
+            confidential_client("your_client_id", "your_client_secret")
                 .with_grant_types(&all)
                 .with_scope(scope("read write"))
                 .with_redirect_uri(RedirectUri::new(REDIRECT).unwrap()),
@@ -117,7 +139,7 @@ pub fn base_fixture() -> Fixture {
                 .with_grant_types(&[GrantType::AuthorizationCode, GrantType::RefreshToken])
                 .with_scope(scope("read write"))
                 .with_redirect_uri(RedirectUri::new(REDIRECT).unwrap()),
-            ClientRecord::confidential(id("m2m_client_id"), "m2m_client_secret")
+            confidential_client("m2m_client_id", "m2m_client_secret")
                 .with_grant_types(&[GrantType::ClientCredentials])
                 .with_scope(scope("read")),
         ],

@@ -3,6 +3,7 @@
 //! and PostgreSQL alike: text, 64-bit integers, booleans); each only moves
 //! them between its rows and these structs.
 
+use grant_engine::client_secret::{ClientSecrets, SecretVerifier};
 use grant_engine::store::{CodeState, PkceChallenge, RefreshTokenState};
 use grant_engine::values::{CodeChallenge, CodeChallengeMethod, FamilyId, SecretHash, TokenId};
 use grant_engine::{
@@ -17,8 +18,9 @@ use crate::store::error::StoreError;
 
 /// A row of `clients`, without its key.
 pub struct ClientRow {
-    /// Base64url SHA-256 of the secret; `None` for a public client.
-    pub secret_hash: Option<String>,
+    /// The secret's verifier (`SecretVerifier`'s rendering); `None` for a
+    /// public client.
+    pub secret_verifier: Option<String>,
     /// Grant type names, space-separated.
     pub grant_types: String,
     pub scope: String,
@@ -31,7 +33,7 @@ impl ClientRow {
     /// The columns of `client`.
     pub fn of(client: &ClientRecord) -> ClientRow {
         ClientRow {
-            secret_hash: client.secret_hash.map(|h| h.to_string()),
+            secret_verifier: client.secret_verifier.as_ref().map(ToString::to_string),
             grant_types: join(client.grant_types.iter().map(|g| g.as_str())),
             scope: client.scope.to_string(),
             redirect_uris: join(client.redirect_uris.iter().map(RedirectUri::as_str)),
@@ -41,11 +43,11 @@ impl ClientRow {
 
     /// The record of the client `client_id` with these columns.
     pub fn into_record(self, client_id: &ClientId) -> Result<ClientRecord, StoreError> {
-        let secret_hash = self
-            .secret_hash
-            .map(|h| SecretHash::from_base64url(&h))
+        let secret_verifier = self
+            .secret_verifier
+            .map(|v| SecretVerifier::parse(&v))
             .transpose()
-            .map_err(|_| StoreError::Corrupt("secret hash"))?;
+            .map_err(|_| StoreError::Corrupt("secret verifier"))?;
         let grant_types = self
             .grant_types
             .split_whitespace()
@@ -57,7 +59,7 @@ impl ClientRow {
             .map(|uri| RedirectUri::new(uri).map_err(|_| StoreError::Corrupt("redirect_uri")))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(ClientRecord {
-            secret_hash,
+            secret_verifier,
             grant_types,
             scope: parse_scope(&self.scope)?,
             redirect_uris,
@@ -65,6 +67,21 @@ impl ClientRow {
             ..ClientRecord::public(client_id.clone())
         })
     }
+}
+
+/// The keyed verifier of the client `client_id` whose secret a database
+/// from before peppers stored as `digest` (base64url SHA-256).
+pub fn upgrade(
+    secrets: &ClientSecrets,
+    client_id: &str,
+    digest: &str,
+) -> Result<SecretVerifier, StoreError> {
+    let client_id = parse_client_id(client_id.to_owned())?;
+    let digest =
+        SecretHash::from_base64url(digest).map_err(|_| StoreError::Corrupt("secret hash"))?;
+    secrets
+        .upgrade(&client_id, &digest)
+        .map_err(|_| StoreError::Corrupt("secret hash"))
 }
 
 /// A row of `codes`, without its key (the code's digest).

@@ -1,6 +1,7 @@
 //! The server's database, whichever backend `--db` chose, as one
 //! [`AsyncStore`] for the handlers.
 
+use grant_engine::client_secret::ClientSecrets;
 use grant_engine::store::ApplyError;
 use grant_engine::values::{FamilyId, TokenId};
 use grant_engine::{
@@ -50,14 +51,19 @@ impl Storage {
     }
 
     /// Registers each client unless one with its id exists (safe when
-    /// several processes start at once).
+    /// several processes start at once); an existing one gets the given
+    /// client's secret verifier (the demo's clients are re-keyed at every
+    /// start, so a new pepper takes effect).
     pub async fn register(&self, clients: &[ClientRecord]) -> Result<(), StoreError> {
         match self {
             Storage::Sqlite(db) => {
                 let clients = clients.to_vec();
                 db.write(move |conn| {
                     for client in &clients {
-                        sqlite::clients::insert_if_absent(conn, client)?;
+                        let inserted = sqlite::clients::insert_if_absent(conn, client)?;
+                        if let (false, Some(verifier)) = (inserted, &client.secret_verifier) {
+                            sqlite::clients::set_verifier(conn, &client.client_id, verifier)?;
+                        }
                     }
                     Ok::<_, StoreError>(())
                 })
@@ -66,9 +72,29 @@ impl Storage {
             Storage::Postgres(db) => {
                 let connection = db.connection().await?;
                 for client in clients {
-                    postgres::clients::insert_if_absent(&connection, client).await?;
+                    let inserted = postgres::clients::insert_if_absent(&connection, client).await?;
+                    if let (false, Some(verifier)) = (inserted, &client.secret_verifier) {
+                        postgres::clients::set_verifier(&connection, &client.client_id, verifier)
+                            .await?;
+                    }
                 }
                 Ok(())
+            }
+        }
+    }
+
+    /// Re-keys the client secrets a database from before peppers stored as
+    /// unkeyed SHA-256 digests; returns how many.
+    pub async fn upgrade_secrets(&self, secrets: &ClientSecrets) -> Result<usize, StoreError> {
+        match self {
+            Storage::Sqlite(db) => {
+                let secrets = secrets.clone();
+                db.write(move |conn| sqlite::clients::upgrade_legacy(conn, &secrets))
+                    .await
+            }
+            Storage::Postgres(db) => {
+                let connection = db.connection().await?;
+                postgres::clients::upgrade_legacy(&connection, secrets).await
             }
         }
     }

@@ -141,7 +141,7 @@ fn client_records() -> Vec<ClientRecord> {
         .map(|(id, secret, grants, scope, uris)| {
             let id = ClientId::new(*id).expect("a valid client id");
             let mut record = match secret {
-                Some(secret) => ClientRecord::confidential(id, secret),
+                Some(secret) => crate::world::confidential(id.as_str(), secret),
                 None => ClientRecord::public(id),
             }
             .with_grant_types(grants)
@@ -161,8 +161,9 @@ fn setups() -> &'static [Setup] {
             .into_iter()
             .map(|(pkce_for_all, allow_plain)| {
                 let keys = KeyRing::new(HmacKey::new("k1", &[7u8; 32]).expect("a valid key"));
-                let config =
-                    Config::new(ISSUER, "https://api.example", keys).with_pkce(PkcePolicy {
+                let config = Config::new(ISSUER, "https://api.example", keys)
+                    .with_client_secrets(crate::world::client_secrets())
+                    .with_pkce(PkcePolicy {
                         required_for: if pkce_for_all {
                             PkceRequirement::AllClients
                         } else {
@@ -287,7 +288,7 @@ fn expect<'s>(query: &[u8], setup: &'s Setup) -> Expected<'s> {
         }
         Some(_) => {}
     }
-    let required = client.secret_hash.is_none() || setup.pkce_for_all;
+    let required = client.secret_verifier.is_none() || setup.pkce_for_all;
     let method = first("code_challenge_method");
     let pkce = match first("code_challenge") {
         None => {

@@ -35,8 +35,8 @@ use grant_engine::bearer::Access;
 use grant_engine::errors::BearerError;
 use grant_engine::values::{Entropy, Realm};
 use grant_engine::{
-    BearerPolicy, Call, ClientId, ClientRecord, Config, Endpoint, Exchange, GrantType, HmacKey,
-    KeyRing, MemoryStore, RequestParts, Scope, Step, VerifyBearer, drive,
+    BearerPolicy, Call, Config, Endpoint, Exchange, GrantType, HmacKey, KeyRing, MemoryStore,
+    RequestParts, Scope, Step, VerifyBearer, drive,
 };
 
 use crate::fuzz::independent;
@@ -119,10 +119,12 @@ fn minted() -> &'static Minted {
         let ring = KeyRing::new(key("k1", &K1))
             .with_verify_key(key("k2", &K2))
             .expect("distinct kids");
-        let config = Config::new(ISSUER, AUDIENCE, ring).with_access_token_ttl(TTL);
+        let config = Config::new(ISSUER, AUDIENCE, ring)
+            .with_access_token_ttl(TTL)
+            .with_client_secrets(crate::world::client_secrets());
         let mut store = MemoryStore::new();
         store.add_client(
-            ClientRecord::confidential(ClientId::new("rs-client").expect("an id"), "s3cret")
+            crate::world::confidential("rs-client", "s3cret")
                 .with_grant_types(&[GrantType::ClientCredentials])
                 .with_scope(Scope::parse("read write").expect("a scope")),
         );

@@ -175,6 +175,32 @@ pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+/// The `hmac-sha256` client-secret verifier, rendered, as the store
+/// format defines it: HMAC-SHA256 keyed by the pepper over the version byte
+/// 1, the client id's length (4 bytes, big-endian), the id and
+/// SHA-256(secret).
+pub fn keyed_secret_verifier(
+    pepper_id: &str,
+    pepper: &[u8],
+    client_id: &str,
+    secret: &str,
+) -> String {
+    let id_len = u32::try_from(client_id.len())
+        .expect("a short id")
+        .to_be_bytes();
+    let message = [
+        [1u8].as_slice(),
+        &id_len,
+        client_id.as_bytes(),
+        &sha256(secret.as_bytes()),
+    ]
+    .concat();
+    format!(
+        "hmac-sha256:{pepper_id}:{}",
+        b64url(&hmac_sha256(pepper, &message))
+    )
+}
+
 /// Unpadded base64url.
 pub fn b64url(data: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(data)

@@ -1,10 +1,11 @@
 //! The `clients` table.
 
 use deadpool_postgres::GenericClient;
+use grant_engine::client_secret::{ClientSecrets, SecretVerifier};
 use grant_engine::{ClientId, ClientRecord};
 
 use crate::store::error::StoreError;
-use crate::store::rows::ClientRow;
+use crate::store::rows::{ClientRow, upgrade};
 
 /// The client with this id.
 pub async fn get(
@@ -13,7 +14,7 @@ pub async fn get(
 ) -> Result<Option<ClientRecord>, StoreError> {
     let statement = db
         .prepare_cached(
-            "SELECT secret_hash, grant_types, scope, redirect_uris, introspect_any
+            "SELECT secret_verifier, grant_types, scope, redirect_uris, introspect_any
              FROM clients WHERE client_id = $1",
         )
         .await?;
@@ -21,7 +22,7 @@ pub async fn get(
         return Ok(None);
     };
     ClientRow {
-        secret_hash: row.try_get(0)?,
+        secret_verifier: row.try_get(0)?,
         grant_types: row.try_get(1)?,
         scope: row.try_get(2)?,
         redirect_uris: row.try_get(3)?,
@@ -41,7 +42,7 @@ pub async fn insert_if_absent(
     let statement = db
         .prepare_cached(
             "INSERT INTO clients
-             (client_id, secret_hash, grant_types, scope, redirect_uris, introspect_any)
+             (client_id, secret_verifier, grant_types, scope, redirect_uris, introspect_any)
              VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (client_id) DO NOTHING",
         )
@@ -51,7 +52,7 @@ pub async fn insert_if_absent(
             &statement,
             &[
                 &client.client_id.as_str(),
-                &row.secret_hash,
+                &row.secret_verifier,
                 &row.grant_types,
                 &row.scope,
                 &row.redirect_uris,
@@ -60,4 +61,48 @@ pub async fn insert_if_absent(
         )
         .await?;
     Ok(inserted == 1)
+}
+
+/// Gives the client `client_id` the secret verifier `verifier` (the demo
+/// re-keys its clients at every start); returns whether a row changed.
+pub async fn set_verifier(
+    db: &impl GenericClient,
+    client_id: &ClientId,
+    verifier: &SecretVerifier,
+) -> Result<bool, StoreError> {
+    let statement = db
+        .prepare_cached("UPDATE clients SET secret_verifier = $1 WHERE client_id = $2")
+        .await?;
+    let changed = db
+        .execute(&statement, &[&verifier.to_string(), &client_id.as_str()])
+        .await?;
+    Ok(changed == 1)
+}
+
+/// Replaces every unkeyed SHA-256 digest (the format before peppers, which
+/// has no `:`) with its keyed verifier under `secrets`; returns how many.
+/// Each row changes only if it still holds the digest read, so processes
+/// starting at once upgrade it once.
+pub async fn upgrade_legacy(
+    db: &impl GenericClient,
+    secrets: &ClientSecrets,
+) -> Result<usize, StoreError> {
+    let rows = db
+        .query(
+            "SELECT client_id, secret_verifier FROM clients
+             WHERE secret_verifier IS NOT NULL AND strpos(secret_verifier, ':') = 0",
+            &[],
+        )
+        .await?;
+    for row in &rows {
+        let client_id: String = row.try_get(0)?;
+        let digest: String = row.try_get(1)?;
+        let verifier = upgrade(secrets, &client_id, &digest)?;
+        db.execute(
+            "UPDATE clients SET secret_verifier = $1 WHERE client_id = $2 AND secret_verifier = $3",
+            &[&verifier.to_string(), &client_id, &digest],
+        )
+        .await?;
+    }
+    Ok(rows.len())
 }

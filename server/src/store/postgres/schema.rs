@@ -5,8 +5,8 @@
 //! EXISTS` alone is not safe under concurrency in PostgreSQL).
 //!
 //! The columns are the SQLite store's (`crate::store::rows`): codes and
-//! refresh tokens only as SHA-256 digests, client secrets only as
-//! `SecretHash`es, lists space-separated.
+//! refresh tokens only as SHA-256 digests, client secrets only as keyed
+//! verifiers, lists space-separated.
 
 use deadpool_postgres::Client;
 
@@ -19,7 +19,7 @@ const MIGRATION_LOCK: i64 = 0x6772_616e_742d_656e;
 const V1: &str = "
 CREATE TABLE clients (
     client_id      TEXT PRIMARY KEY,
-    secret_hash    TEXT,               -- base64url SHA-256 of the secret; NULL: public client
+    secret_hash    TEXT,               -- base64url SHA-256 of the secret (V3: secret_verifier); NULL: public
     grant_types    TEXT NOT NULL,
     scope          TEXT NOT NULL,
     redirect_uris  TEXT NOT NULL,
@@ -75,9 +75,18 @@ UPDATE refresh_tokens t SET family_expires_at = 7776000 + (
 );
 ";
 
+/// Version 3: client secrets as keyed verifiers
+/// (`grant_engine::client_secret::SecretVerifier`). The column is renamed;
+/// the unkeyed digests it held are re-keyed at open
+/// (`crate::store::postgres::clients::upgrade_legacy`), which needs the
+/// pepper and so is no SQL.
+const V3: &str = "
+ALTER TABLE clients RENAME COLUMN secret_hash TO secret_verifier;
+";
+
 /// The migrations in order: index `i` takes the schema from version `i`
 /// to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// Brings the schema to the newest version. A database newer than this
 /// build is refused.

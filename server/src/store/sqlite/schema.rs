@@ -4,8 +4,9 @@
 //! file migrate it once (the second waits, then finds nothing to do).
 //!
 //! Codes and refresh tokens are stored only as SHA-256 digests, client
-//! secrets only as `SecretHash`es. The columns that effects change carry
-//! the state their expectations compare against (`redeemed`, `state`).
+//! secrets only as verifiers keyed by the configuration's pepper. The
+//! columns that effects change carry the state their expectations compare
+//! against (`redeemed`, `state`).
 
 use rusqlite::Connection;
 
@@ -18,7 +19,7 @@ use crate::store::error::StoreError;
 const V1: &str = "
 CREATE TABLE IF NOT EXISTS clients (
     client_id      TEXT PRIMARY KEY,
-    secret_hash    TEXT,              -- base64url SHA-256 of the secret; NULL: public client
+    secret_hash    TEXT,              -- base64url SHA-256 of the secret (V4: secret_verifier); NULL: public
     grant_types    TEXT NOT NULL,
     scope          TEXT NOT NULL,
     redirect_uris  TEXT NOT NULL,
@@ -77,9 +78,18 @@ UPDATE refresh_tokens SET family_expires_at = 7776000 + (
 );
 ";
 
+/// Version 4: client secrets as keyed verifiers
+/// (`grant_engine::client_secret::SecretVerifier`). The column is renamed;
+/// the unkeyed digests it held are re-keyed at open
+/// (`crate::store::sqlite::clients::upgrade_legacy`), which needs the
+/// pepper and so is no SQL.
+const V4: &str = "
+ALTER TABLE clients RENAME COLUMN secret_hash TO secret_verifier;
+";
+
 /// The migrations in order: index `i` takes the schema from version `i`
 /// to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// Brings the schema to the newest version, inside the caller's write
 /// transaction. A database newer than this build is refused.

@@ -115,7 +115,7 @@ pub(super) fn check_authorize(
             if method.is_some() {
                 return Err("a code for a method without a challenge".into());
             }
-            if client.secret_hash.is_none() || model.settings.pkce_for_all_clients {
+            if client.secret_verifier.is_none() || model.settings.pkce_for_all_clients {
                 return Err("a code without the PKCE the client must use".into());
             }
         }

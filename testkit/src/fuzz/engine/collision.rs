@@ -184,6 +184,7 @@ mod tests {
                 kid: "k1".into(),
                 secret: b64url(&[7; 32]),
             }],
+            peppers: Vec::new(),
             settings: Default::default(),
             now: NOW,
             entropy: b64url(&ENTROPY),

@@ -5,13 +5,14 @@
 
 use std::collections::BTreeMap;
 
+use grant_engine::client_secret::SecretVerifier;
 use grant_engine::store::{CodeState, PkceChallenge, RefreshTokenState};
-use grant_engine::values::{CodeChallenge, CodeChallengeMethod, FamilyId, SecretHash, TokenId};
+use grant_engine::values::{CodeChallenge, CodeChallengeMethod, FamilyId, TokenId};
 use grant_engine::{
     ClientId, ClientRecord, CodeRecord, GrantType, RedirectUri, RefreshTokenRecord, Scope, Subject,
     TokenHash,
 };
-use grant_engine_oracle::{Fixture, FixtureConsent, FixtureKey, FixtureSettings};
+use grant_engine_oracle::{Fixture, FixtureConsent, FixtureKey, FixturePepper, FixtureSettings};
 
 use super::grammar::{CodeStateSpec, PkceSpec, RefreshStateSpec, StateSpec};
 use super::pools::{
@@ -19,8 +20,8 @@ use super::pools::{
     GRACES, ISSUER, JTIS, KEY1, KEY2, REDIRECTS, REFRESH_LIFETIMES, REFRESH_TOKENS, REFRESH_TTLS,
     SCOPES, SECRETS, VERIFIERS, pick,
 };
-use crate::fuzz::independent::{b64url, sha256_b64url};
-use crate::world::ROTATION_SECRET;
+use crate::fuzz::independent::{b64url, keyed_secret_verifier, sha256_b64url};
+use crate::world::{PEPPER_ID, PEPPER_SECRET, ROTATION_SECRET};
 
 /// The scope made of SCOPES[i] for each bit i of `mask` (`bits` wide).
 fn scope_of(mask: u8, bits: usize) -> Scope {
@@ -93,7 +94,10 @@ pub fn build_fixture(spec: &StateSpec) -> Built {
         let redirect_mask = (c.redirects ^ 1) & 0xf;
         clients.push(ClientRecord {
             client_id: ClientId::new(id).expect("a valid id"),
-            secret_hash: (!c.public).then(|| SecretHash::of(secret)),
+            secret_verifier: (!c.public).then(|| {
+                let verifier = keyed_secret_verifier(PEPPER_ID, PEPPER_SECRET, id, secret);
+                SecretVerifier::parse(&verifier).expect("a verifier")
+            }),
             grant_types,
             scope: scope_of(!c.denied_scopes, 3),
             redirect_uris: REDIRECTS
@@ -207,6 +211,10 @@ pub fn build_fixture(spec: &StateSpec) -> Built {
         issuer: ISSUER.into(),
         audience: AUDIENCE.into(),
         keys,
+        peppers: vec![FixturePepper {
+            id: PEPPER_ID.into(),
+            secret: b64url(PEPPER_SECRET),
+        }],
         settings,
         now,
         entropy: b64url(&spec.entropy),

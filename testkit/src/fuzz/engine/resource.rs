@@ -111,7 +111,7 @@ pub(super) fn check_introspect(
 ) -> Result<(), String> {
     if response.status != 200 {
         return match reference_request(model, request) {
-            Some(caller) if caller.secret_hash.is_some() => {
+            Some(caller) if caller.secret_verifier.is_some() => {
                 Err("an introspection the rules accept is refused".into())
             }
             _ => Ok(()),
@@ -121,7 +121,7 @@ pub(super) fn check_introspect(
         .map_err(|why| format!("an introspection answered although {why}"))?;
     let caller = authenticate(model, request, &pairs)
         .map_err(|why| format!("an introspection answered although {why}"))?;
-    if caller.secret_hash.is_none() {
+    if caller.secret_verifier.is_none() {
         return Err("a public client introspected".into());
     }
     let token = single(&pairs, "token").ok_or("an introspection without a token")?;

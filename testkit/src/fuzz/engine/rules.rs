@@ -15,8 +15,8 @@ use grant_engine_oracle::{Fixture, RawRequest};
 use super::pools::GRANT_TYPES;
 use crate::fuzz::independent;
 use crate::fuzz::independent::{
-    JwtExpectation, is_pkce_string, is_vschars, parse_form, scope_set, sha256_b64url, single,
-    values,
+    JwtExpectation, b64url_canonical, is_pkce_string, is_vschars, keyed_secret_verifier,
+    parse_form, scope_set, sha256_b64url, single, values,
 };
 
 pub(super) fn header_values<'r>(request: &'r RawRequest, name: &str) -> Vec<&'r str> {
@@ -177,8 +177,17 @@ pub(super) fn authenticate_certainly<'m>(
         .iter()
         .find(|c| c.client_id.as_str() == id)
         .ok_or_else(|| format!("unknown client {id:?}"))?;
-    match (&client.secret_hash, secret) {
-        (Some(hash), Some(secret)) if hash.to_string() == sha256_b64url(secret.as_bytes()) => {
+    // The verifier names its pepper: any of the model's (current or retired).
+    let expected = |secret: &str| {
+        let named = client.secret_verifier.as_ref().map(|v| v.pepper_id());
+        let pepper = model.peppers.iter().find(|p| Some(p.id.as_str()) == named);
+        match pepper.and_then(|p| Some((p, b64url_canonical(&p.secret)?))) {
+            Some((p, key)) => keyed_secret_verifier(&p.id, &key, client.client_id.as_str(), secret),
+            None => String::new(),
+        }
+    };
+    match (&client.secret_verifier, secret) {
+        (Some(verifier), Some(secret)) if verifier.to_string() == expected(&secret) => {
             Ok((client, certain))
         }
         (None, None) => Ok((client, certain)),
@@ -305,7 +314,7 @@ pub fn token_grant(model: &Fixture, now: u64, request: &RawRequest) -> Result<Gr
                 (Some(_), None) => return Err("no code_verifier".into()),
                 (None, Some(_)) => return Err("a code_verifier for a code without PKCE".into()),
                 (None, None) => {
-                    if client.secret_hash.is_none() || model.settings.pkce_for_all_clients {
+                    if client.secret_verifier.is_none() || model.settings.pkce_for_all_clients {
                         return Err("PKCE required".into());
                     }
                 }
@@ -380,7 +389,7 @@ pub fn token_grant(model: &Fixture, now: u64, request: &RawRequest) -> Result<Gr
             })
         }
         _ => {
-            if client.secret_hash.is_none() {
+            if client.secret_verifier.is_none() {
                 return Err("client_credentials for a public client".into());
             }
             let scope = requested_scope(&pairs, &client_scope)?.unwrap_or(client_scope);
