@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use grant_engine::client_secret::{
     ClientSecrets, Pepper, RECOMMENDED_MINIMUM_LENGTH, SecretVerifier, VerifierKind, generate,
 };
-use grant_engine::errors::{ClientAuthFailure, SecretRefused};
+use grant_engine::errors::{ClientAuthFailure, ConfigError, SecretRefused};
 use grant_engine::machine::SecurityEvent;
 use grant_engine::values::{ClientSecret, SecretHash};
 use grant_engine::{ClientRecord, Config, GrantType, MemoryStore, Scope};
@@ -124,7 +124,14 @@ fn a_retired_pepper_still_verifies_and_an_unknown_one_fails_closed() {
     let old_ring = ClientSecrets::new(old.clone());
     let old_verifier = old_ring.verifier(&id("svc"), &plain("svc-secret")).unwrap();
 
-    let rotated = ClientSecrets::new(Pepper::new("new", &[0x22; 32]).unwrap()).with_retired(old);
+    let rotated = ClientSecrets::new(Pepper::new("new", &[0x22; 32]).unwrap())
+        .with_retired(old.clone())
+        .unwrap();
+    // A verifier names exactly one pepper: ids are unique in a ring.
+    assert_eq!(
+        rotated.clone().with_retired(old).err(),
+        Some(ConfigError::DuplicatePepperId)
+    );
     assert!(!rotated.is_current(&old_verifier));
     let rotated_config = config().with_client_secrets(rotated.clone());
     let mut store = store_with(old_verifier.clone());
@@ -233,6 +240,7 @@ fn verifiers_round_trip_through_their_rendering() {
         format!("hmac-sha256:{PEPPER_ID}:{}", &digest[1..]),
         format!("hmac-sha256:{PEPPER_ID}:{digest}:x"),
         format!("pbkdf2-sha256:{PEPPER_ID}:0:{digest}"),
+        format!("pbkdf2-sha256:{PEPPER_ID}:999:{digest}"),
         format!("pbkdf2-sha256:{PEPPER_ID}:0600000:{digest}"),
         format!("pbkdf2-sha256:{PEPPER_ID}:10000001:{digest}"),
         format!("pbkdf2-sha256:{PEPPER_ID}:+5:{digest}"),
@@ -260,13 +268,15 @@ fn peppers_are_checked_when_built() {
     assert!(Pepper::new("x".repeat(32), &[1; 32]).is_ok());
     let derived = Pepper::from_secret(&[1; 32]).unwrap();
     assert_eq!(derived.id(), Pepper::from_secret(&[1; 32]).unwrap().id());
-    assert!(!format!("{derived:?}").contains("[1"));
+    assert_eq!(
+        format!("{derived:?}"),
+        format!("Pepper {{ id: {:?}, secret: <redacted> }}", derived.id())
+    );
 }
 
 #[cfg(feature = "pbkdf2")]
 mod slow {
     use super::*;
-    use grant_engine::errors::ConfigError;
 
     #[test]
     fn a_pbkdf2_verifier_is_peppered_stretched_and_checked() {
@@ -317,6 +327,20 @@ mod slow {
         ));
         assert!(client_secrets().with_pbkdf2(10_000_001).is_err());
         assert!(client_secrets().with_pbkdf2(10_000_000).is_ok());
+    }
+
+    #[test]
+    fn a_stored_verifier_costs_no_more_than_configured() {
+        // More iterations than the ring allows (its count, or the
+        // recommendation if that is more): refused before any work.
+        let digest = URL_SAFE_NO_PAD.encode([0u8; 32]);
+        let verifier =
+            SecretVerifier::parse(&format!("pbkdf2-sha256:{PEPPER_ID}:600001:{digest}")).unwrap();
+        let config = config().with_client_secrets(client_secrets().with_pbkdf2(1_000).unwrap());
+        let mut store = store_with(verifier);
+        let outcome = authenticate(&config, &mut store, "svc-secret");
+        assert_error(&outcome, 401, "invalid_client", CLIENT_AUTH_FAILED);
+        assert_eq!(failure_of(&outcome), ClientAuthFailure::UnsupportedVerifier);
     }
 
     /// PBKDF2 (RFC 8018 5.2) for one 32-byte block, written out.

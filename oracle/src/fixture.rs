@@ -223,7 +223,8 @@ impl Fixture {
         };
         peppers
             .try_fold(ClientSecrets::new(current?), |ring, pepper| {
-                Ok(ring.with_retired(pepper?))
+                ring.with_retired(pepper?)
+                    .map_err(|_| FixtureError::Peppers)
             })
             .map(Some)
     }

@@ -60,7 +60,8 @@ EOF
 measure() {
     local name=$1 script=$2 path=$3
     shift 3
-    "$server" --listen "127.0.0.1:$port" --bench-routes --purge-every 0 "$@" >/dev/null 2>&1 &
+    GRANT_ENGINE_CLIENT_PEPPER=throughput-bench-client-pepper-0123456789 \
+        "$server" --listen "127.0.0.1:$port" --bench-routes --purge-every 0 "$@" >/dev/null 2>&1 &
     local pid=$!
     for _ in $(seq 100); do
         curl -s -o /dev/null "http://127.0.0.1:$port/.well-known/oauth-authorization-server" && break

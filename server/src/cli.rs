@@ -10,7 +10,8 @@ use crate::throttle::Budget;
 /// The usage text printed by `--help` and after a bad argument.
 pub const USAGE: &str = "\
 usage: server [--listen ADDR] [--db PATH|URL] [--db-pool SIZE]
-              [--hs256-secret SECRET | --hs256-secret-file PATH] [--issuer URL] [--refresh-grace SECONDS] [--pepper-file PATH] [--purge-every SECONDS]
+              [--hs256-secret SECRET | --hs256-secret-file PATH] [--issuer URL] [--refresh-grace SECONDS] [--pepper-file PATH] [--retired-pepper-file PATH]...
+              [--purge-every SECONDS]
               [--throttle FAILURES/SECONDS | --no-throttle] [--bench-routes]
 
   --listen ADDR            address to listen on (default 127.0.0.1:8080)
@@ -31,10 +32,14 @@ usage: server [--listen ADDR] [--db PATH|URL] [--db-pool SIZE]
                            variable GRANT_ENGINE_ROTATION_SECRET (default: random
                            per start, so a regrant works only at the same process)
   --pepper-file PATH       the pepper client-secret verifiers are keyed with (at
-                           least 32 bytes), the same for every process of one
-                           database; also: the environment variable
-                           GRANT_ENGINE_CLIENT_PEPPER (default: random per start;
-                           the demo clients are re-keyed at each start)
+                           least 32 random bytes), the same for every process of
+                           one database; also: the environment variable
+                           GRANT_ENGINE_CLIENT_PEPPER (default: random per start,
+                           only with the in-memory database: a database file or
+                           PostgreSQL needs a pepper that outlives the process)
+  --retired-pepper-file PATH
+                           a former pepper that still verifies the secrets keyed
+                           with it (repeatable), while clients move to new ones
   --purge-every SECONDS    delete expired codes, tokens and revocations this often
                            (default 3600; 0: never)
   --throttle FAILURES/SECONDS
@@ -71,6 +76,11 @@ pub struct Options {
     pub pepper: Option<Vec<u8>>,
     /// Where to read the pepper from.
     pub pepper_file: Option<PathBuf>,
+    /// Former peppers, still verifying (their files are read by
+    /// [`Options::resolve_pepper`]).
+    pub retired_peppers: Vec<Vec<u8>>,
+    /// Where to read the former peppers from.
+    pub retired_pepper_files: Vec<PathBuf>,
     /// The issuer (and audience), or `None` for `http://` + the bound address.
     pub issuer: Option<String>,
     /// The refresh-token grace period in seconds.
@@ -96,6 +106,8 @@ impl Default for Options {
             rotation_secret_file: None,
             pepper: None,
             pepper_file: None,
+            retired_peppers: Vec::new(),
+            retired_pepper_files: Vec::new(),
             issuer: None,
             refresh_grace: 0,
             purge_every: 3600,
@@ -123,6 +135,8 @@ impl std::fmt::Debug for Options {
             .field("rotation_secret_file", &self.rotation_secret_file)
             .field("pepper", &self.pepper.as_ref().map(|_| "<redacted>"))
             .field("pepper_file", &self.pepper_file)
+            .field("retired_peppers", &self.retired_peppers.len())
+            .field("retired_pepper_files", &self.retired_pepper_files)
             .field("issuer", &self.issuer)
             .field("refresh_grace", &self.refresh_grace)
             .field("purge_every", &self.purge_every)
@@ -201,6 +215,9 @@ fn set(
             options.rotation_secret_file = Some(value("a file path")?.into());
         }
         "--pepper-file" => options.pepper_file = Some(value("a file path")?.into()),
+        "--retired-pepper-file" => options
+            .retired_pepper_files
+            .push(value("a file path")?.into()),
         "--issuer" => options.issuer = Some(value("a URL")?),
         "--refresh-grace" => options.refresh_grace = whole_number(&value("seconds")?, name)?,
         "--purge-every" => options.purge_every = whole_number(&value("seconds")?, name)?,
@@ -245,10 +262,16 @@ impl Options {
 
     /// The same for the client-secret pepper: `--pepper-file`, else
     /// `env_pepper` (the value of [`PEPPER_VARIABLE`]), else none (random
-    /// bytes per start).
+    /// bytes per start, refused with a database that outlives the
+    /// process); and the files of `--retired-pepper-file`.
     pub fn resolve_pepper(mut self, env_pepper: Option<OsString>) -> Result<Options, String> {
         let file = self.pepper_file.take();
         self.pepper = resolve(None, file, env_pepper, PEPPER_VARIABLE)?;
+        for file in std::mem::take(&mut self.retired_pepper_files) {
+            if let Some(pepper) = resolve(None, Some(file), None, PEPPER_VARIABLE)? {
+                self.retired_peppers.push(pepper);
+            }
+        }
         Ok(self)
     }
 }
@@ -289,9 +312,7 @@ fn resolve(
 /// A secret of at least 32 bytes (for HS256: RFC 7518 3.2).
 fn strong(secret: Vec<u8>) -> Result<Vec<u8>, String> {
     if secret.len() < 32 {
-        return Err(String::from(
-            "a secret must be at least 32 bytes (RFC 7518 3.2)",
-        ));
+        return Err(String::from("a secret must be at least 32 bytes"));
     }
     Ok(secret)
 }

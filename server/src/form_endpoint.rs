@@ -7,6 +7,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};
 use axum::http::Response;
+use grant_engine::errors::ClientAuthFailure;
 use grant_engine::machine::SecurityEvent;
 use grant_engine::{
     ClientId, Config, Endpoint, Exchange, HttpResponse, Introspect, Outcome, RequestParts, Revoke,
@@ -105,7 +106,13 @@ fn count_failures(throttle: &Throttle, events: &[SecurityEvent], peer: IpAddr, n
                 %peer,
                 "client authentication failed"
             );
-            throttle.record_failure(client_id.as_ref(), peer, now);
+            // A pepper the server lacks is its own fault, not a guess.
+            if !matches!(
+                reason,
+                ClientAuthFailure::UnknownPepper | ClientAuthFailure::UnsupportedVerifier
+            ) {
+                throttle.record_failure(client_id.as_ref(), peer, now);
+            }
         }
     }
 }

@@ -44,6 +44,7 @@ pub use cli::Options;
 use clock::Clock;
 use store::purge::Cutoffs;
 use store::storage::Storage;
+use store::target::DbTarget;
 use throttle::Throttle;
 
 /// Threads of tokio's blocking pool for the server's runtime: one per
@@ -146,28 +147,13 @@ impl Server {
     /// Binds the listen address, opens (and seeds) the database and builds
     /// the engine's configuration.
     pub async fn bind(options: Options) -> Result<Server, Box<dyn Error + Send + Sync>> {
+        let secrets = client_secrets(&options)?;
         let listener = TcpListener::bind(options.listen).await?;
-        let issuer = match options.issuer {
-            Some(issuer) => issuer,
+        let issuer = match &options.issuer {
+            Some(issuer) => issuer.clone(),
             None => format!("http://{}", listener.local_addr()?),
         };
-        // A fresh secret per start from the OS RNG, never printed: tokens do
-        // not survive a restart, refresh tokens do.
-        let key = HmacKey::new(KEY_ID, &secret_or_random(options.hs256_secret.as_deref())?)?;
-        // The audience is the issuer: this server is its own resource server.
-        let mut config = Config::new(issuer.clone(), issuer, KeyRing::new(key));
-        if options.refresh_grace > 0 {
-            // Refused above 60 seconds: the server does not start.
-            let secret = secret_or_random(options.rotation_secret.as_deref())?;
-            let key = RotationKey::new(&secret)?;
-            config = config.with_refresh_grace(RefreshGrace::new(options.refresh_grace, key)?);
-        }
-        // The pepper client secrets are keyed with: like the signing key,
-        // every process of one database needs the same one.
-        let secrets = ClientSecrets::new(Pepper::from_secret(&secret_or_random(
-            options.pepper.as_deref(),
-        )?)?);
-        config = config.with_client_secrets(secrets.clone());
+        let config = engine_config(&options, issuer, &secrets)?;
         let clients = store::demo::demo_clients(&secrets)?;
         let db = Storage::open(&options.db, options.db_pool, &clients).await?;
         let upgraded = db.upgrade_secrets(&secrets).await?;
@@ -270,6 +256,48 @@ async fn purge_periodically(app: App, every: Duration) {
             Err(error) => tracing::warn!(%error, "purge failed"),
         }
     }
+}
+
+/// The engine's configuration: the issuer (also the audience: this server
+/// is its own resource server), the signing key, the grace period and the
+/// peppers.
+fn engine_config(
+    options: &Options,
+    issuer: String,
+    secrets: &ClientSecrets,
+) -> Result<Config, Box<dyn Error + Send + Sync>> {
+    // A fresh secret per start from the OS RNG, never printed: tokens do
+    // not survive a restart, refresh tokens do.
+    let key = HmacKey::new(KEY_ID, &secret_or_random(options.hs256_secret.as_deref())?)?;
+    let mut config =
+        Config::new(issuer.clone(), issuer, KeyRing::new(key)).with_client_secrets(secrets.clone());
+    if options.refresh_grace > 0 {
+        // Refused above 60 seconds: the server does not start.
+        let secret = secret_or_random(options.rotation_secret.as_deref())?;
+        let key = RotationKey::new(&secret)?;
+        config = config.with_refresh_grace(RefreshGrace::new(options.refresh_grace, key)?);
+    }
+    Ok(config)
+}
+
+/// The pepper client secrets are keyed with, and the retired ones. Like
+/// the signing key, every process of one database needs the same; unlike
+/// it, a random one is refused where the database outlives the process
+/// (its clients would be locked out at the next start).
+fn client_secrets(options: &Options) -> Result<ClientSecrets, Box<dyn Error + Send + Sync>> {
+    if options.pepper.is_none() && options.db != DbTarget::Memory {
+        return Err(
+            "a database file or PostgreSQL needs the pepper its client secrets are \
+                    keyed with: give --pepper-file PATH or GRANT_ENGINE_CLIENT_PEPPER"
+                .into(),
+        );
+    }
+    let current = Pepper::from_secret(&secret_or_random(options.pepper.as_deref())?)?;
+    let mut secrets = ClientSecrets::new(current);
+    for retired in &options.retired_peppers {
+        secrets = secrets.with_retired(Pepper::from_secret(retired)?)?;
+    }
+    Ok(secrets)
 }
 
 /// `secret`, or 32 fresh bytes from the OS RNG.

@@ -45,7 +45,19 @@ async fn start(args: &[&str]) -> TestServer {
     let Command::Serve(options) = cli::parse(all).expect("arguments") else {
         panic!("not a serve command");
     };
-    let server = server::Server::bind(*options).await.expect("server starts");
+    let mut options = options.resolve_pepper(None).expect("the pepper files");
+    // A database file needs a pepper that outlives the process.
+    if options.db != DbTarget::Memory && options.pepper.is_none() {
+        options.pepper = Some(TEST_PEPPER.to_vec());
+    }
+    start_with(options).await
+}
+
+/// The pepper the tests' database files are keyed with.
+const TEST_PEPPER: &[u8] = b"server-tests-client-pepper-0123456789";
+
+async fn start_with(options: server::Options) -> TestServer {
+    let server = server::Server::bind(options).await.expect("server starts");
     let base = format!("http://{}", server.local_addr().expect("bound"));
     let app = server.app().clone();
     let (shutdown, stopped) = oneshot::channel::<()>();
@@ -1414,101 +1426,131 @@ fn the_signing_secret_comes_from_a_file_or_the_environment() {
     assert!(!format!("{from_file:?}").contains(secret));
 }
 
+/// The `your_client_id` verifier stored in the SQLite file of `server`.
+async fn stored_verifier(server: &TestServer, client_id: &'static str) -> String {
+    let db = server.app.db().sqlite().expect("SQLite").clone();
+    db.read(move |conn| {
+        Ok(conn.query_row(
+            "SELECT secret_verifier FROM clients WHERE client_id = ?1",
+            [client_id],
+            |row| row.get::<_, String>(0),
+        )?)
+    })
+    .await
+    .unwrap()
+}
+
+/// The status of a client_credentials request of `m2m_client_id`.
+async fn m2m_status(server: &TestServer) -> u16 {
+    let body =
+        "grant_type=client_credentials&client_id=m2m_client_id&client_secret=m2m_client_secret";
+    post_form(&http(), &server.url("/oauth/token"), body)
+        .await
+        .status
+}
+
+fn pepper_file(name: &str, content: &str) -> (PathBuf, String) {
+    let path = std::env::temp_dir().join(format!("grant-engine-{name}-{}", std::process::id()));
+    std::fs::write(&path, content).unwrap();
+    let text = path.display().to_string();
+    (path, text)
+}
+
 /// Client secrets are stored keyed by the pepper: the database holds no
-/// SHA-256 of `your_client_secret` (what a dictionary would find), a
-/// restart with another pepper re-keys the demo clients (they still
-/// authenticate), and `--pepper-file` gives every start the same verifiers.
+/// SHA-256 of a secret (what a dictionary would find); a database file
+/// without a configured pepper is refused (a random one would lock its
+/// clients out at the next start); a restart with the same pepper keeps
+/// every verifier; a new pepper with the old one retired still verifies the
+/// old verifiers, and without it they fail closed, unthrottled.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_secrets_are_stored_keyed_by_the_pepper() {
     let db = TempDb::new("pepper");
     let path = db.0.to_str().expect("UTF-8 temp path").to_owned();
-    let stored = |server: &TestServer| {
-        let db = server.app.db().sqlite().expect("SQLite").clone();
-        async move {
-            db.read(|conn| {
-                Ok(conn.query_row(
-                    "SELECT secret_verifier FROM clients WHERE client_id = 'your_client_id'",
-                    [],
-                    |row| row.get::<_, String>(0),
-                )?)
-            })
-            .await
-            .unwrap()
-        }
+    let Command::Serve(bare) = cli::parse(["--listen", "127.0.0.1:0", "--db", &path]).unwrap()
+    else {
+        panic!("not a serve command");
     };
-    let cc = |server: &TestServer| {
-        let url = server.url("/oauth/token");
-        async move {
-            let body = "grant_type=client_credentials&client_id=your_client_id&client_secret=your_client_secret";
-            post_form(&http(), &url, body).await.status
-        }
-    };
-    let first = start(&["--db", &path]).await;
-    let random_a = stored(&first).await;
-    assert!(random_a.starts_with("hmac-sha256:fp-"), "{random_a}");
-    assert!(!random_a.contains(&SecretHash::of("your_client_secret").to_string()));
-    first.stop().await;
-    let second = start(&["--db", &path]).await;
-    let random_b = stored(&second).await;
-    assert_ne!(
-        random_a, random_b,
-        "a new random pepper re-keys the clients"
-    );
-    assert_eq!(cc(&second).await, 200);
-    second.stop().await;
+    let refused = server::Server::bind(*bare).await.err().expect("refused");
+    assert!(refused.to_string().contains("--pepper-file"), "{refused}");
 
-    let pepper = std::env::temp_dir().join(format!("grant-engine-pepper-{}", std::process::id()));
-    std::fs::write(&pepper, "a-pepper-of-at-least-32-bytes-0123456789\n").unwrap();
-    let file = pepper.display().to_string();
-    let mut verifiers = Vec::new();
-    for _ in 0..2 {
-        let Command::Serve(options) = cli::parse([
-            "--listen",
-            "127.0.0.1:0",
-            "--db",
-            &path,
-            "--pepper-file",
-            &file,
-        ])
-        .unwrap() else {
-            panic!("not a serve command");
-        };
-        let options = options.resolve_pepper(None).unwrap();
-        assert!(!format!("{options:?}").contains("a-pepper"));
-        let server = server::Server::bind(options).await.expect("server starts");
-        let db = server.app().db().sqlite().expect("SQLite").clone();
-        let verifier: String = db
-            .read(|conn| {
-                Ok(conn.query_row(
-                    "SELECT secret_verifier FROM clients WHERE client_id = 'm2m_client_id'",
-                    [],
-                    |row| row.get(0),
-                )?)
-            })
-            .await
-            .unwrap();
-        verifiers.push(verifier);
-    }
-    assert_eq!(verifiers[0], verifiers[1]);
-    let from_env = cli::parse(["--listen", "127.0.0.1:0"]).unwrap();
-    let Command::Serve(from_env) = from_env else {
-        panic!()
-    };
-    let env = Some(std::ffi::OsString::from("short"));
-    assert!(
-        from_env
-            .clone()
-            .resolve_pepper(env)
-            .unwrap_err()
-            .contains("32 bytes")
+    let (old, old_file) = pepper_file("old-pepper", "old-pepper-of-at-least-32-random-bytes\n");
+    let (new, new_file) = pepper_file("new-pepper", "new-pepper-of-at-least-32-random-bytes\n");
+    let first = start(&["--db", &path, "--pepper-file", &old_file]).await;
+    let keyed = stored_verifier(&first, "m2m_client_id").await;
+    assert!(keyed.starts_with("hmac-sha256:fp-"), "{keyed}");
+    assert!(!keyed.contains(&SecretHash::of("m2m_client_secret").to_string()));
+    assert_eq!(m2m_status(&first).await, 200);
+    first.stop().await;
+
+    let again = start(&["--db", &path, "--pepper-file", &old_file]).await;
+    assert_eq!(stored_verifier(&again, "m2m_client_id").await, keyed);
+    again.stop().await;
+
+    let rotated = start(&[
+        "--db",
+        &path,
+        "--pepper-file",
+        &new_file,
+        "--retired-pepper-file",
+        &old_file,
+    ])
+    .await;
+    assert_eq!(
+        stored_verifier(&rotated, "m2m_client_id").await,
+        keyed,
+        "not re-keyed"
     );
-    let both = cli::parse(["--pepper-file", &file]).unwrap();
-    let Command::Serve(both) = both else { panic!() };
+    assert_eq!(m2m_status(&rotated).await, 200);
+    rotated.stop().await;
+
+    let dropped = start(&["--db", &path, "--pepper-file", &new_file]).await;
+    for _ in 0..12 {
+        // 401 every time: a pepper the server lacks is not counted as a guess.
+        assert_eq!(m2m_status(&dropped).await, 401);
+    }
+    dropped.stop().await;
+    std::fs::remove_file(&old).unwrap();
+    std::fs::remove_file(&new).unwrap();
+}
+
+/// The pepper's sources: a file, the environment, not both; at least 32
+/// bytes; never printed.
+#[test]
+fn the_pepper_comes_from_a_file_or_the_environment() {
+    let parse = |args: &[&str]| match cli::parse(args.iter().copied()) {
+        Ok(Command::Serve(options)) => options,
+        other => panic!("{other:?}"),
+    };
+    let (path, file) = pepper_file(
+        "pepper-source",
+        "a-pepper-of-at-least-32-bytes-0123456789\n",
+    );
+    let from_file = parse(&["--pepper-file", &file, "--retired-pepper-file", &file])
+        .resolve_pepper(None)
+        .unwrap();
+    assert_eq!(
+        from_file.pepper.as_deref(),
+        Some(&b"a-pepper-of-at-least-32-bytes-0123456789"[..])
+    );
+    assert_eq!(from_file.retired_peppers.len(), 1);
+    assert!(!format!("{from_file:?}").contains("a-pepper"));
     let env = Some(std::ffi::OsString::from(
         "env-pepper-0123456789abcdef0123456789",
     ));
-    assert!(both.resolve_pepper(env).unwrap_err().contains("one way"));
-    std::fs::remove_file(&pepper).unwrap();
+    let from_env = parse(&[]).resolve_pepper(env.clone()).unwrap();
+    assert_eq!(
+        from_env.pepper.as_deref(),
+        Some(&b"env-pepper-0123456789abcdef0123456789"[..])
+    );
+    assert!(
+        parse(&["--pepper-file", &file])
+            .resolve_pepper(env)
+            .unwrap_err()
+            .contains("one way")
+    );
+    let short = parse(&[]).resolve_pepper(Some("short".into()));
+    assert!(short.unwrap_err().contains("32 bytes"));
+    std::fs::remove_file(&path).unwrap();
 }
 
 /// The grace period is at most 60 seconds: a longer `--refresh-grace`

@@ -4,8 +4,11 @@
 use sha2::{Digest, Sha256};
 
 use crate::client_secret::pepper::Pepper;
+#[cfg(feature = "pbkdf2")]
+use crate::client_secret::verifier::{MAX_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS};
 use crate::client_secret::verifier::{SecretVerifier, VerifierKind};
 use crate::errors::client_secret::SecretRefused;
+use crate::errors::config::ConfigError;
 use crate::errors::token::ClientAuthFailure;
 use crate::values::client_id::ClientId;
 use crate::values::digest::SecretHash;
@@ -18,11 +21,9 @@ use crate::values::secret::ClientSecret;
 /// those a PBKDF2 verifier.
 pub const RECOMMENDED_MINIMUM_LENGTH: usize = 32;
 
-/// The PBKDF2-HMAC-SHA256 iteration count OWASP recommends (2023).
+/// The PBKDF2-HMAC-SHA256 iteration count OWASP recommends (2023). Also
+/// the most a stored verifier may name under a fast configuration.
 pub const RECOMMENDED_PBKDF2_ITERATIONS: u32 = 600_000;
-
-/// The fewest PBKDF2 iterations a configuration may ask for.
-pub const MIN_PBKDF2_ITERATIONS: u32 = 1_000;
 
 /// How client secrets are verified: the current pepper (new verifiers),
 /// retired peppers (still accepted, so a pepper rotates without locking
@@ -66,25 +67,37 @@ impl ClientSecrets {
 
     /// One more pepper that still verifies (a rotated-out current one),
     /// until every verifier of it has been replaced
-    /// ([`ClientSecrets::is_current`] finds them).
-    pub fn with_retired(mut self, pepper: Pepper) -> ClientSecrets {
+    /// ([`ClientSecrets::is_current`] finds them). Its id must be new to
+    /// the ring: a verifier names exactly one pepper.
+    pub fn with_retired(mut self, pepper: Pepper) -> Result<ClientSecrets, ConfigError> {
+        if self.pepper(pepper.id()).is_some() {
+            return Err(ConfigError::DuplicatePepperId);
+        }
         self.retired.push(pepper);
-        self
+        Ok(self)
+    }
+
+    /// The pepper named `id`, current or retired.
+    fn pepper(&self, id: &str) -> Option<&Pepper> {
+        core::iter::once(&self.current)
+            .chain(&self.retired)
+            .find(|p| p.id() == id)
     }
 
     /// New verifiers are PBKDF2 with `iterations` (at least
     /// [`MIN_PBKDF2_ITERATIONS`]; [`RECOMMENDED_PBKDF2_ITERATIONS`] is the
-    /// recommendation), and an unknown client costs as much as a known one.
-    /// One check then takes that much CPU: a host runs the driver where
-    /// blocking is fine (a blocking pool).
+    /// recommendation), and an unknown client costs as much as a known one
+    /// of this kind. One check then takes that much CPU: a host runs the
+    /// driver where blocking is fine (a blocking pool). Verifiers of the
+    /// fast kind keep working and answer fast, which tells them apart from
+    /// unknown ids: give those clients new secrets
+    /// ([`ClientSecrets::is_current`] finds them). A stored verifier with
+    /// more iterations than `iterations` (or than the recommendation, if
+    /// that is more) is refused, so no row costs more than configured.
     #[cfg(feature = "pbkdf2")]
-    pub fn with_pbkdf2(
-        mut self,
-        iterations: u32,
-    ) -> Result<ClientSecrets, crate::errors::config::ConfigError> {
-        use crate::client_secret::verifier::MAX_PBKDF2_ITERATIONS;
+    pub fn with_pbkdf2(mut self, iterations: u32) -> Result<ClientSecrets, ConfigError> {
         if !(MIN_PBKDF2_ITERATIONS..=MAX_PBKDF2_ITERATIONS).contains(&iterations) {
-            return Err(crate::errors::config::ConfigError::IterationsOutOfRange {
+            return Err(ConfigError::IterationsOutOfRange {
                 iterations,
                 min: MIN_PBKDF2_ITERATIONS,
                 max: MAX_PBKDF2_ITERATIONS,
@@ -145,10 +158,14 @@ impl ClientSecrets {
         verifier: &SecretVerifier,
         presented: &ClientSecret,
     ) -> Result<(), ClientAuthFailure> {
-        let pepper = core::iter::once(&self.current)
-            .chain(&self.retired)
-            .find(|p| p.id() == verifier.pepper_id())
+        let pepper = self
+            .pepper(verifier.pepper_id())
             .ok_or(ClientAuthFailure::UnknownPepper)?;
+        if let VerifierKind::Pbkdf2Sha256 { iterations } = verifier.kind()
+            && iterations > self.max_iterations()
+        {
+            return Err(ClientAuthFailure::UnsupportedVerifier);
+        }
         let digest = Sha256::digest(presented.expose_secret().as_bytes()).into();
         match verifier.matches(pepper, client_id, &digest) {
             Ok(true) => Ok(()),
@@ -157,11 +174,22 @@ impl ClientSecrets {
         }
     }
 
-    /// The work of one check, for a client that does not exist, so that an
-    /// unknown id costs what a known one does.
+    /// The most PBKDF2 iterations a stored verifier may cost.
+    fn max_iterations(&self) -> u32 {
+        match self.kind {
+            VerifierKind::Pbkdf2Sha256 { iterations } => {
+                iterations.max(RECOMMENDED_PBKDF2_ITERATIONS)
+            }
+            VerifierKind::HmacSha256 => RECOMMENDED_PBKDF2_ITERATIONS,
+        }
+    }
+
+    /// The work of one check of the configured kind, for a client that
+    /// does not exist (or is public), so that such an id costs what a
+    /// known one does.
     pub(crate) fn spend_dummy(&self, client_id: &ClientId, presented: &ClientSecret) {
         let digest = Sha256::digest(presented.expose_secret().as_bytes()).into();
         let verifier = SecretVerifier::compute(&self.current, self.kind, client_id, &digest);
-        core::hint::black_box(verifier.is_ok());
+        core::hint::black_box(verifier.map(|v| v.to_string()).ok());
     }
 }

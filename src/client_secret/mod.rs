@@ -22,8 +22,8 @@ pub(crate) mod pepper;
 pub(crate) mod verifier;
 
 pub use client_secrets::{
-    ClientSecrets, MIN_PBKDF2_ITERATIONS, RECOMMENDED_MINIMUM_LENGTH, RECOMMENDED_PBKDF2_ITERATIONS,
+    ClientSecrets, RECOMMENDED_MINIMUM_LENGTH, RECOMMENDED_PBKDF2_ITERATIONS,
 };
 pub use generate::generate;
 pub use pepper::{MAX_PEPPER_ID_LEN, Pepper};
-pub use verifier::{MAX_PBKDF2_ITERATIONS, SecretVerifier, VerifierKind};
+pub use verifier::{MAX_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS, SecretVerifier, VerifierKind};

@@ -51,7 +51,9 @@ impl Pepper {
     /// A pepper named by its own fingerprint (`fp-` and 8 base64url
     /// characters of an HMAC of a fixed label under `secret`), for hosts
     /// that configure a pepper as a bare secret: a new secret gets a new id
-    /// by itself, and the id reveals nothing of the secret.
+    /// by itself. The id reveals nothing of a secret of random bytes; of a
+    /// guessable one (a passphrase) it is an offline test of guesses, so
+    /// use random bytes.
     ///
     /// ```
     /// use grant_engine::client_secret::Pepper;

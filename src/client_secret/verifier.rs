@@ -12,15 +12,20 @@ use crate::client_secret::pepper::{Pepper, is_pepper_id};
 use crate::values::client_id::ClientId;
 use crate::values::syntax::InvalidValue;
 
-/// The most PBKDF2 iterations a stored verifier may name: a corrupt or
-/// hostile row must not make one authentication cost minutes.
+/// The most PBKDF2 iterations a verifier may name: a corrupt or hostile row
+/// must not make one authentication cost minutes (a check also refuses more
+/// than its configuration allows, `ClientSecrets::with_pbkdf2`).
 pub const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+
+/// The fewest PBKDF2 iterations a verifier may name.
+pub const MIN_PBKDF2_ITERATIONS: u32 = 1_000;
 
 /// The keyed digest's version byte. One byte, not a label: with it, the
 /// length, the id and the secret's digest, an id of up to 18 bytes fits
-/// one SHA-256 block, so a check costs four compressions in all (the
-/// secret's digest, two for the HMAC, and none for the pepper, absorbed
-/// once). A pepper keys nothing else, so no label is needed to separate.
+/// one SHA-256 block, so a check costs three compressions (the secret's
+/// digest and two for the HMAC; the pepper is absorbed once). The only
+/// other message a pepper keys is its fingerprint's
+/// ([`Pepper::from_secret`]), which starts with a letter, never byte 1.
 const KEYED_VERSION: &[u8] = &[1];
 
 /// Domain separation of the PBKDF2 salt.
@@ -36,7 +41,8 @@ pub enum VerifierKind {
     /// salted with the client id. Slow: for secrets people chose. Checking
     /// one needs the `pbkdf2` cargo feature.
     Pbkdf2Sha256 {
-        /// The iteration count, 1 to [`MAX_PBKDF2_ITERATIONS`].
+        /// The iteration count, [`MIN_PBKDF2_ITERATIONS`] to
+        /// [`MAX_PBKDF2_ITERATIONS`].
         iterations: u32,
     },
 }
@@ -156,7 +162,7 @@ fn parse_iterations(text: &str) -> Option<u32> {
         return None;
     }
     let iterations: u32 = text.parse().ok()?;
-    (1..=MAX_PBKDF2_ITERATIONS)
+    (MIN_PBKDF2_ITERATIONS..=MAX_PBKDF2_ITERATIONS)
         .contains(&iterations)
         .then_some(iterations)
 }
@@ -172,7 +178,7 @@ fn stretch(
     client_id: &[u8],
     iterations: u32,
 ) -> Result<[u8; 32], UnsupportedKind> {
-    if !(1..=MAX_PBKDF2_ITERATIONS).contains(&iterations) {
+    if !(MIN_PBKDF2_ITERATIONS..=MAX_PBKDF2_ITERATIONS).contains(&iterations) {
         return Err(UnsupportedKind);
     }
     let salt = [PBKDF2_LABEL, client_id].concat();

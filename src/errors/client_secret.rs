@@ -9,7 +9,7 @@ use thiserror::Error;
 pub enum SecretRefused {
     /// Shorter than the minimum the host opted into
     /// ([`ClientSecrets::with_minimum_length`](crate::client_secret::ClientSecrets::with_minimum_length)).
-    #[error("the client secret has {length} characters, fewer than the minimum {minimum}")]
+    #[error("the client secret is shorter than the minimum of {minimum} characters")]
     TooShort {
         /// Its length.
         length: usize,

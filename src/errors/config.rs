@@ -21,6 +21,9 @@ pub enum ConfigError {
     /// A pepper id outside `1*32(A-Z / a-z / 0-9 / "-" / "_" / ".")`.
     #[error("a pepper id must be 1 to 32 of A-Z a-z 0-9 - _ .")]
     InvalidPepperId,
+    /// A retired pepper whose id the ring already holds.
+    #[error("two peppers have the same id")]
+    DuplicatePepperId,
     /// A PBKDF2 iteration count outside the bounds.
     #[error("PBKDF2 iterations must be {min} to {max}, not {iterations}")]
     IterationsOutOfRange {

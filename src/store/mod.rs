@@ -4,7 +4,8 @@
 //! and [`MemoryStore`].
 //!
 //! Codes and refresh tokens appear only as SHA-256 digests, client secrets
-//! only as [`SecretHash`](crate::values::SecretHash)es. Every record
+//! only as [`SecretVerifier`](crate::client_secret::SecretVerifier)s keyed
+//! by the configuration's pepper. Every record
 //! serializes with serde, so a host may keep them as JSON if it likes.
 
 pub(crate) mod async_store;

@@ -81,7 +81,7 @@ pub fn upgrade(
         SecretHash::from_base64url(digest).map_err(|_| StoreError::Corrupt("secret hash"))?;
     secrets
         .upgrade(&client_id, &digest)
-        .map_err(|_| StoreError::Corrupt("secret hash"))
+        .map_err(|_| StoreError::Corrupt("secret verifier kind"))
 }
 
 /// A row of `codes`, without its key (the code's digest).

@@ -51,19 +51,15 @@ impl Storage {
     }
 
     /// Registers each client unless one with its id exists (safe when
-    /// several processes start at once); an existing one gets the given
-    /// client's secret verifier (the demo's clients are re-keyed at every
-    /// start, so a new pepper takes effect).
+    /// several processes start at once): a client changed in the database
+    /// keeps its changes.
     pub async fn register(&self, clients: &[ClientRecord]) -> Result<(), StoreError> {
         match self {
             Storage::Sqlite(db) => {
                 let clients = clients.to_vec();
                 db.write(move |conn| {
                     for client in &clients {
-                        let inserted = sqlite::clients::insert_if_absent(conn, client)?;
-                        if let (false, Some(verifier)) = (inserted, &client.secret_verifier) {
-                            sqlite::clients::set_verifier(conn, &client.client_id, verifier)?;
-                        }
+                        sqlite::clients::insert_if_absent(conn, client)?;
                     }
                     Ok::<_, StoreError>(())
                 })
@@ -72,11 +68,7 @@ impl Storage {
             Storage::Postgres(db) => {
                 let connection = db.connection().await?;
                 for client in clients {
-                    let inserted = postgres::clients::insert_if_absent(&connection, client).await?;
-                    if let (false, Some(verifier)) = (inserted, &client.secret_verifier) {
-                        postgres::clients::set_verifier(&connection, &client.client_id, verifier)
-                            .await?;
-                    }
+                    postgres::clients::insert_if_absent(&connection, client).await?;
                 }
                 Ok(())
             }

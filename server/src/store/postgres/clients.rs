@@ -1,7 +1,7 @@
 //! The `clients` table.
 
 use deadpool_postgres::GenericClient;
-use grant_engine::client_secret::{ClientSecrets, SecretVerifier};
+use grant_engine::client_secret::ClientSecrets;
 use grant_engine::{ClientId, ClientRecord};
 
 use crate::store::error::StoreError;
@@ -63,24 +63,9 @@ pub async fn insert_if_absent(
     Ok(inserted == 1)
 }
 
-/// Gives the client `client_id` the secret verifier `verifier` (the demo
-/// re-keys its clients at every start); returns whether a row changed.
-pub async fn set_verifier(
-    db: &impl GenericClient,
-    client_id: &ClientId,
-    verifier: &SecretVerifier,
-) -> Result<bool, StoreError> {
-    let statement = db
-        .prepare_cached("UPDATE clients SET secret_verifier = $1 WHERE client_id = $2")
-        .await?;
-    let changed = db
-        .execute(&statement, &[&verifier.to_string(), &client_id.as_str()])
-        .await?;
-    Ok(changed == 1)
-}
-
 /// Replaces every unkeyed SHA-256 digest (the format before peppers, which
-/// has no `:`) with its keyed verifier under `secrets`; returns how many.
+/// has no `:`) with its keyed verifier under `secrets`; returns how many
+/// it changed.
 /// Each row changes only if it still holds the digest read, so processes
 /// starting at once upgrade it once.
 pub async fn upgrade_legacy(
@@ -94,15 +79,17 @@ pub async fn upgrade_legacy(
             &[],
         )
         .await?;
+    let mut upgraded = 0;
     for row in &rows {
         let client_id: String = row.try_get(0)?;
         let digest: String = row.try_get(1)?;
         let verifier = upgrade(secrets, &client_id, &digest)?;
-        db.execute(
-            "UPDATE clients SET secret_verifier = $1 WHERE client_id = $2 AND secret_verifier = $3",
-            &[&verifier.to_string(), &client_id, &digest],
-        )
-        .await?;
+        upgraded += db
+            .execute(
+                "UPDATE clients SET secret_verifier = $1 WHERE client_id = $2 AND secret_verifier = $3",
+                &[&verifier.to_string(), &client_id, &digest],
+            )
+            .await?;
     }
-    Ok(rows.len())
+    usize::try_from(upgraded).map_err(|_| StoreError::Corrupt("row count"))
 }

@@ -1,6 +1,6 @@
 //! The `clients` table.
 
-use grant_engine::client_secret::{ClientSecrets, SecretVerifier};
+use grant_engine::client_secret::ClientSecrets;
 use grant_engine::{ClientId, ClientRecord};
 use rusqlite::{Connection, OptionalExtension};
 
@@ -48,21 +48,9 @@ pub fn insert_if_absent(conn: &Connection, client: &ClientRecord) -> Result<bool
     Ok(inserted == 1)
 }
 
-/// Gives the client `client_id` the secret verifier `verifier` (the demo
-/// re-keys its clients at every start); returns whether a row changed.
-pub fn set_verifier(
-    conn: &Connection,
-    client_id: &ClientId,
-    verifier: &SecretVerifier,
-) -> Result<bool, StoreError> {
-    let changed = conn
-        .prepare_cached("UPDATE clients SET secret_verifier = ?1 WHERE client_id = ?2")?
-        .execute(rusqlite::params![verifier.to_string(), client_id.as_str()])?;
-    Ok(changed == 1)
-}
-
 /// Replaces every unkeyed SHA-256 digest (the format before peppers, which
-/// has no `:`) with its keyed verifier under `secrets`; returns how many.
+/// has no `:`) with its keyed verifier under `secrets`; returns how many
+/// it changed.
 pub fn upgrade_legacy(conn: &Connection, secrets: &ClientSecrets) -> Result<usize, StoreError> {
     let legacy: Vec<(String, String)> = conn
         .prepare_cached(
@@ -71,12 +59,14 @@ pub fn upgrade_legacy(conn: &Connection, secrets: &ClientSecrets) -> Result<usiz
         )?
         .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<Result<_, _>>()?;
+    let mut upgraded = 0;
     for (client_id, digest) in &legacy {
         let verifier = upgrade(secrets, client_id, digest)?;
-        conn.prepare_cached(
-            "UPDATE clients SET secret_verifier = ?1 WHERE client_id = ?2 AND secret_verifier = ?3",
-        )?
-        .execute(rusqlite::params![verifier.to_string(), client_id, digest])?;
+        upgraded += conn
+            .prepare_cached(
+                "UPDATE clients SET secret_verifier = ?1 WHERE client_id = ?2 AND secret_verifier = ?3",
+            )?
+            .execute(rusqlite::params![verifier.to_string(), client_id, digest])?;
     }
-    Ok(legacy.len())
+    Ok(upgraded)
 }
