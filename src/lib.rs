@@ -93,7 +93,7 @@
 //! | [`values`] | the vocabulary: client ids, scopes (RFC 6749 3.3), redirect URIs (3.1.2), PKCE values (RFC 7636), secrets and their digests |
 //! | [`errors`] | the error models: token endpoint (RFC 6749 5.2), authorization endpoint (4.1.2.1), bearer use (RFC 6750 3.1), JWT checks |
 //! | [`parse`] | untrusted bytes to validated requests: form hygiene (RFC 6749 3.2), client authentication (2.3.1), each grant's parameters |
-//! | [`mint`] | RFC 9068 access tokens, keys, and the values derived from the entropy (codes, refresh tokens, families, successors) |
+//! | [`mint`] | RFC 9068 access tokens, keys (HS256; ES256 and EdDSA with the `es256` and `eddsa` features, each pinned to its algorithm), the JWK Set (RFC 7517), and the values derived from the entropy (codes, refresh tokens, families, successors) |
 //! | [`render`] | typed results to [`HttpResponse`]s (RFC 6749 5.1, 5.2; RFC 6750 3; redirects of 4.1.2) |
 //! | [`client_secret`] | client secrets (RFC 6749 2.3.1): peppered verifiers, their rotation, the generator, the opt-in minimum |
 //! | [`config`] | the policy: issuer, lifetimes, PKCE policy, grace period, limits |

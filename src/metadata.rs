@@ -19,11 +19,15 @@ pub struct EndpointUrls {
     pub revocation: String,
     /// `POST` introspection endpoint (RFC 7662).
     pub introspection: String,
+    /// The JWK Set (RFC 7517 5), advertised as `jwks_uri` when the key
+    /// ring holds a public key.
+    pub jwks: String,
 }
 
 impl EndpointUrls {
     /// The conventional paths under `base` (`/oauth/authorize`,
-    /// `/oauth/token`, `/oauth/revoke`, `/oauth/introspect`).
+    /// `/oauth/token`, `/oauth/revoke`, `/oauth/introspect`,
+    /// `/.well-known/jwks.json`).
     pub fn under(base: &str) -> EndpointUrls {
         let base = base.trim_end_matches('/');
         EndpointUrls {
@@ -31,6 +35,7 @@ impl EndpointUrls {
             token: format!("{base}/oauth/token"),
             revocation: format!("{base}/oauth/revoke"),
             introspection: format!("{base}/oauth/introspect"),
+            jwks: format!("{base}/.well-known/jwks.json"),
         }
     }
 }
@@ -42,6 +47,8 @@ struct Document<'a> {
     token_endpoint: &'a str,
     revocation_endpoint: &'a str,
     introspection_endpoint: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jwks_uri: Option<&'a str>,
     grant_types_supported: Vec<&'static str>,
     response_types_supported: [&'static str; 1],
     response_modes_supported: [&'static str; 1],
@@ -83,6 +90,12 @@ pub fn metadata_document(
         token_endpoint: &endpoints.token,
         revocation_endpoint: &endpoints.revocation,
         introspection_endpoint: &endpoints.introspection,
+        jwks_uri: config
+            .keys()
+            .keys()
+            .iter()
+            .any(|k| k.public_jwk().is_some())
+            .then_some(endpoints.jwks.as_str()),
         grant_types_supported: GrantType::ALL.iter().map(|g| g.as_str()).collect(),
         response_types_supported: ["code"],
         response_modes_supported: ["query"],

@@ -88,7 +88,7 @@ impl Endpoint for Revoke {
         // One of our JWTs (signature and issuer check out, expired or not) is
         // an access token; anything else may be a refresh token, whatever it
         // contains.
-        match decode_signed(token.expose_secret(), config.keys(), config.issuer()) {
+        match decode_signed(token.expose_secret(), config.keys().keys(), config.issuer()) {
             Ok(claims) if claims.client_id == client.client_id => {
                 let revoke = Effect::RevokeAccessTokens {
                     token_ids: vec![claims.jti],

@@ -150,6 +150,7 @@ fn endpoints_are_the_hosts() {
         token: "https://api.example.com/token".into(),
         revocation: "https://api.example.com/revoke".into(),
         introspection: "https://internal.example.com/introspect".into(),
+        jwks: "https://keys.example.com/jwks.json".into(),
     };
     let doc = document(&metadata_document(&config(), &custom, &scope(SCOPE)));
     assert_eq!(

@@ -10,7 +10,7 @@ use crate::throttle::Budget;
 /// The usage text printed by `--help` and after a bad argument.
 pub const USAGE: &str = "\
 usage: server [--listen ADDR] [--db PATH|URL] [--db-pool SIZE]
-              [--hs256-secret SECRET | --hs256-secret-file PATH] [--issuer URL] [--refresh-grace SECONDS] [--pepper-file PATH] [--retired-pepper-file PATH]...
+              [--hs256-secret SECRET | --hs256-secret-file PATH] [--signing-key PATH] [--issuer URL] [--refresh-grace SECONDS] [--pepper-file PATH] [--retired-pepper-file PATH]...
               [--purge-every SECONDS]
               [--throttle FAILURES/SECONDS | --no-throttle] [--bench-routes]
 
@@ -24,6 +24,11 @@ usage: server [--listen ADDR] [--db PATH|URL] [--db-pool SIZE]
   --hs256-secret-file PATH read the secret from a file (one trailing newline dropped)
                            also: the environment variable GRANT_ENGINE_HS256_SECRET
                            (default: 32 random bytes per start, never printed)
+  --signing-key PATH       a PKCS#8 PEM private key (P-256: ES256, Ed25519: EdDSA)
+                           that signs every access token, its public key served
+                           at /.well-known/jwks.json (kid: its RFC 7638
+                           thumbprint); an HS256 secret given too stays in the
+                           ring as a verify-only key (default: HS256 only)
   --issuer URL             issuer and audience (default: http:// + the listen address)
   --refresh-grace SECONDS  refresh-token grace period, at most 60 (default 0: none)
   --rotation-secret-file PATH
@@ -81,6 +86,8 @@ pub struct Options {
     pub retired_peppers: Vec<Vec<u8>>,
     /// Where to read the former peppers from.
     pub retired_pepper_files: Vec<PathBuf>,
+    /// The PEM file of the asymmetric signing key, if any.
+    pub signing_key: Option<PathBuf>,
     /// The issuer (and audience), or `None` for `http://` + the bound address.
     pub issuer: Option<String>,
     /// The refresh-token grace period in seconds.
@@ -108,6 +115,7 @@ impl Default for Options {
             pepper_file: None,
             retired_peppers: Vec::new(),
             retired_pepper_files: Vec::new(),
+            signing_key: None,
             issuer: None,
             refresh_grace: 0,
             purge_every: 3600,
@@ -137,6 +145,7 @@ impl std::fmt::Debug for Options {
             .field("pepper_file", &self.pepper_file)
             .field("retired_peppers", &self.retired_peppers.len())
             .field("retired_pepper_files", &self.retired_pepper_files)
+            .field("signing_key", &self.signing_key)
             .field("issuer", &self.issuer)
             .field("refresh_grace", &self.refresh_grace)
             .field("purge_every", &self.purge_every)
@@ -218,6 +227,7 @@ fn set(
         "--retired-pepper-file" => options
             .retired_pepper_files
             .push(value("a file path")?.into()),
+        "--signing-key" => options.signing_key = Some(value("a file path")?.into()),
         "--issuer" => options.issuer = Some(value("a URL")?),
         "--refresh-grace" => options.refresh_grace = whole_number(&value("seconds")?, name)?,
         "--purge-every" => options.purge_every = whole_number(&value("seconds")?, name)?,

@@ -33,7 +33,7 @@ use axum::http::Response;
 use axum::routing::{any, get};
 use grant_engine::client_secret::{ClientSecrets, Pepper};
 use grant_engine::config::RefreshGrace;
-use grant_engine::mint::RotationKey;
+use grant_engine::mint::{RotationKey, SigningKey, jwk_set};
 use grant_engine::{
     BearerPolicy, Config, EndpointUrls, Exchange, HmacKey, HttpResponse, KeyRing, MemoryStore,
     RequestParts, Scope, drive, metadata_document,
@@ -110,6 +110,7 @@ pub fn router(app: App) -> Router {
         .route("/oauth/revoke", any(revoke::revoke))
         .route("/oauth/introspect", any(introspect::introspect))
         .route("/.well-known/oauth-authorization-server", get(metadata))
+        .route("/.well-known/jwks.json", get(jwks))
         .route("/api/me", get(resource::me));
     if app.constant.is_some() {
         router = router.route("/bench/constant", any(constant));
@@ -122,6 +123,16 @@ pub fn router(app: App) -> Router {
 /// `GET /.well-known/oauth-authorization-server` (RFC 8414).
 async fn metadata(State(app): State<App>) -> Response<Body> {
     respond::engine_response(HttpResponse::clone(&app.metadata))
+}
+
+/// The JWK Set of the ring's public keys (RFC 7517 5; empty under HS256
+/// alone, whose secret is never published).
+async fn jwks(State(app): State<App>) -> Response<Body> {
+    let mut response =
+        HttpResponse::no_store_json(200, jwk_set(app.config.keys().keys()).into_bytes());
+    // Public and cacheable, like the metadata.
+    response.headers.retain(|(name, _)| *name == "content-type");
+    respond::engine_response(response)
 }
 
 /// `/bench/constant` (only with `--bench-routes`): reads the body like the
@@ -266,11 +277,8 @@ fn engine_config(
     issuer: String,
     secrets: &ClientSecrets,
 ) -> Result<Config, Box<dyn Error + Send + Sync>> {
-    // A fresh secret per start from the OS RNG, never printed: tokens do
-    // not survive a restart, refresh tokens do.
-    let key = HmacKey::new(KEY_ID, &secret_or_random(options.hs256_secret.as_deref())?)?;
-    let mut config =
-        Config::new(issuer.clone(), issuer, KeyRing::new(key)).with_client_secrets(secrets.clone());
+    let mut config = Config::new(issuer.clone(), issuer, key_ring(options)?)
+        .with_client_secrets(secrets.clone());
     if options.refresh_grace > 0 {
         // Refused above 60 seconds: the server does not start.
         let secret = secret_or_random(options.rotation_secret.as_deref())?;
@@ -278,6 +286,31 @@ fn engine_config(
         config = config.with_refresh_grace(RefreshGrace::new(options.refresh_grace, key)?);
     }
     Ok(config)
+}
+
+/// The signing keys. HS256 by default, with a fresh secret per start from
+/// the OS RNG (never printed: access tokens do not survive a restart,
+/// refresh tokens do). With `--signing-key`, that key signs, named by its
+/// RFC 7638 thumbprint, and an HS256 secret given too only verifies (the
+/// tokens signed before the switch keep working).
+fn key_ring(options: &Options) -> Result<KeyRing, Box<dyn Error + Send + Sync>> {
+    let Some(path) = &options.signing_key else {
+        let key = HmacKey::new(KEY_ID, &secret_or_random(options.hs256_secret.as_deref())?)?;
+        return Ok(KeyRing::new(key));
+    };
+    let pem = std::fs::read_to_string(path)
+        .map_err(|e| format!("signing key {}: {e}", path.display()))?;
+    let unnamed = SigningKey::from_pkcs8_pem("unnamed", &pem)
+        .map_err(|e| format!("signing key {}: {e}", path.display()))?;
+    let kid = unnamed
+        .verifying_key()
+        .thumbprint()
+        .ok_or("the signing key has no public key")?;
+    let mut ring = KeyRing::new(SigningKey::from_pkcs8_pem(kid, &pem)?);
+    if let Some(secret) = &options.hs256_secret {
+        ring = ring.with_verify_key(HmacKey::new(KEY_ID, secret)?)?;
+    }
+    Ok(ring)
 }
 
 /// The pepper client secrets are keyed with, and the retired ones. Like

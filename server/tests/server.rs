@@ -1553,6 +1553,97 @@ fn the_pepper_comes_from_a_file_or_the_environment() {
     std::fs::remove_file(&path).unwrap();
 }
 
+/// A client_credentials access token of `your_client_id` from `server`.
+async fn cc_token(server: &TestServer, client: &reqwest::Client) -> String {
+    let body = "grant_type=client_credentials&client_id=your_client_id&client_secret=your_client_secret&scope=read";
+    let reply = post_form(client, &server.url("/oauth/token"), body).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.json()["access_token"].as_str().unwrap().to_owned()
+}
+
+/// With `--signing-key` (a P-256 or an Ed25519 PEM), tokens are signed
+/// with it and verify, by an independent JOSE library, from the JWK Set
+/// fetched over HTTP, which the metadata names; an HS256 secret given too
+/// still verifies the tokens it signed before the switch, and without it
+/// they are refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_asymmetric_signing_key_is_published_in_the_jwk_set() {
+    const ISSUER: &str = "http://auth.test";
+    let secret = "switch-story-hs256-secret-0123456789";
+    let client = http();
+    let before = start(&["--hs256-secret", secret, "--issuer", ISSUER]).await;
+    let old_token = cc_token(&before, &client).await;
+    let empty = send(client.get(before.url("/.well-known/jwks.json"))).await;
+    assert_eq!(empty.json(), json!({"keys": []}));
+    before.stop().await;
+    for (pem, alg) in [
+        ("../tests/keys/es256.pem", jsonwebtoken::Algorithm::ES256),
+        ("../tests/keys/ed25519.pem", jsonwebtoken::Algorithm::EdDSA),
+    ] {
+        let server = start(&[
+            "--signing-key",
+            pem,
+            "--hs256-secret",
+            secret,
+            "--issuer",
+            ISSUER,
+        ])
+        .await;
+        let metadata =
+            send(client.get(server.url("/.well-known/oauth-authorization-server"))).await;
+        assert_eq!(
+            metadata.json()["jwks_uri"],
+            format!("{ISSUER}/.well-known/jwks.json")
+        );
+        let reply = send(client.get(server.url("/.well-known/jwks.json"))).await;
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.header("content-type"), Some("application/json"));
+        assert_eq!(reply.header("cache-control"), None);
+        let set: jsonwebtoken::jwk::JwkSet = serde_json::from_str(&reply.body).unwrap();
+        assert_eq!(set.keys.len(), 1, "the HS256 secret is not published");
+        let token = cc_token(&server, &client).await;
+        let header = jsonwebtoken::decode_header(&token).unwrap();
+        assert_eq!(header.alg, alg);
+        let jwk = set
+            .find(header.kid.as_deref().unwrap())
+            .expect("the token's kid");
+        let mut validation = jsonwebtoken::Validation::new(alg);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[ISSUER]);
+        let key = jsonwebtoken::DecodingKey::from_jwk(jwk).unwrap();
+        let claims = jsonwebtoken::decode::<Value>(&token, &key, &validation)
+            .unwrap()
+            .claims;
+        assert_eq!(claims["sub"], "your_client_id");
+        for token in [&token, &old_token] {
+            let me = send(client.get(server.url("/api/me")).bearer_auth(token)).await;
+            assert_eq!(me.status, 200, "{}", me.body);
+        }
+        server.stop().await;
+    }
+    let switched = start(&[
+        "--signing-key",
+        "../tests/keys/es256.pem",
+        "--issuer",
+        ISSUER,
+    ])
+    .await;
+    let me = send(client.get(switched.url("/api/me")).bearer_auth(&old_token)).await;
+    assert_eq!(me.status, 401);
+    switched.stop().await;
+    let Command::Serve(wrong) = cli::parse([
+        "--listen",
+        "127.0.0.1:0",
+        "--signing-key",
+        "../tests/keys/p384.pem",
+    ])
+    .unwrap() else {
+        panic!("not a serve command");
+    };
+    let refused = server::Server::bind(*wrong).await.err().expect("refused");
+    assert!(refused.to_string().contains("PKCS#8"), "{refused}");
+}
+
 /// The grace period is at most 60 seconds: a longer `--refresh-grace`
 /// keeps the server from starting at all.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -26,7 +26,7 @@ pub fn verify_access_token(
     now: u64,
     leeway: u64,
 ) -> Result<AccessTokenClaims, JwtError> {
-    let claims = decode_signed(token, config.keys(), config.issuer())?;
+    let claims = decode_signed(token, config.keys().keys(), config.issuer())?;
     check_claims(&claims, config.audience(), now, leeway)?;
     Ok(claims)
 }

@@ -3,7 +3,7 @@
 use crate::client_secret::client_secrets::ClientSecrets;
 use crate::config::pkce_policy::PkcePolicy;
 use crate::config::refresh_grace::RefreshGrace;
-use crate::mint::keys::KeyRing;
+use crate::mint::key_ring::KeyRing;
 use crate::parse::limits::ParseLimits;
 use crate::values::realm::Realm;
 

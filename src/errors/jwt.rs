@@ -9,13 +9,14 @@ pub enum JwtError {
     /// Not three canonical base64url parts of JSON, or too long.
     #[error("the token is malformed")]
     Malformed,
-    /// `alg` is not HS256 (`none` included).
+    /// `alg` is not one we sign with (`none` included), or not the
+    /// algorithm of the key its `kid` names (algorithm confusion).
     #[error("the token's algorithm is not accepted")]
     UnsupportedAlgorithm,
     /// `typ` is not `at+jwt`, or the header has a `crit` member.
     #[error("the token is not an access token")]
     WrongType,
-    /// No key of the ring has this `kid`.
+    /// No key has this `kid` (or the token has none).
     #[error("the token's key is unknown")]
     UnknownKey,
     /// The signature does not verify.

@@ -9,6 +9,7 @@ pub(crate) mod bearer;
 pub(crate) mod client_secret;
 pub(crate) mod config;
 pub(crate) mod jwt;
+pub(crate) mod key;
 pub(crate) mod token;
 
 pub use authorize::{AuthorizeError, AuthorizeErrorCode, AuthorizeRefusal};
@@ -16,4 +17,5 @@ pub use bearer::BearerError;
 pub use client_secret::SecretRefused;
 pub use config::ConfigError;
 pub use jwt::JwtError;
+pub use key::KeyError;
 pub use token::{ClientAuthFailure, ErrorCode, InvalidGrant, InvalidScope, TokenError};

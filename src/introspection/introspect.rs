@@ -133,7 +133,7 @@ fn examine<'c>(caller: Caller<'c>, request: &TokenReference) -> Step<'c, Introsp
         return caller.answer(Introspection::inactive());
     };
     let config = caller.config;
-    match decode_signed(token.expose_secret(), config.keys(), config.issuer()) {
+    match decode_signed(token.expose_secret(), config.keys().keys(), config.issuer()) {
         Ok(claims) => {
             let live = check_claims(&claims, config.audience(), caller.now, 0).is_ok();
             if live && caller.may_see(&claims.client_id) {

@@ -6,8 +6,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 
 use crate::errors::jwt::JwtError;
+use crate::mint::algorithm::Algorithm;
 use crate::mint::claims::AccessTokenClaims;
-use crate::mint::keys::KeyRing;
+use crate::mint::verifying_key::VerifyingKey;
 
 /// Tokens longer than this are refused before any decoding.
 const MAX_TOKEN_LEN: usize = 8 * 1024;
@@ -44,14 +45,15 @@ pub(crate) fn check_claims(
     Ok(())
 }
 
-/// Checks structure, `alg` (HS256 only), `typ`, the signature with the
-/// ring key named by `kid`, and `iss`, but not the time or the audience:
+/// Checks structure, `typ`, the key named by `kid`, `alg` (exactly that
+/// key's algorithm: an HS256 header naming a public key is refused, and so
+/// is `none`), the signature, and `iss`, but not the time or the audience:
 /// enough to know the token is one of ours (revocation). Base64url must be
 /// canonical (no padding, zero trailing bits), so no two strings verify as
 /// the same token.
 pub(crate) fn decode_signed(
     token: &str,
-    keys: &KeyRing,
+    keys: &[VerifyingKey],
     issuer: &str,
 ) -> Result<AccessTokenClaims, JwtError> {
     if token.len() > MAX_TOKEN_LEN {
@@ -64,9 +66,7 @@ pub(crate) fn decode_signed(
         return Err(JwtError::Malformed);
     };
     let header: Header = decode_json(header_b64)?;
-    if header.alg != "HS256" {
-        return Err(JwtError::UnsupportedAlgorithm);
-    }
+    let alg = Algorithm::from_name(&header.alg).ok_or(JwtError::UnsupportedAlgorithm)?;
     let typ_ok = header.typ.as_deref().is_some_and(|t| {
         t.eq_ignore_ascii_case("at+jwt") || t.eq_ignore_ascii_case("application/at+jwt")
     });
@@ -76,8 +76,11 @@ pub(crate) fn decode_signed(
     let key = header
         .kid
         .as_deref()
-        .and_then(|kid| keys.find(kid))
+        .and_then(|kid| keys.iter().find(|k| k.kid() == kid))
         .ok_or(JwtError::UnknownKey)?;
+    if key.alg() != alg {
+        return Err(JwtError::UnsupportedAlgorithm);
+    }
     let signature = URL_SAFE_NO_PAD
         .decode(signature_b64)
         .map_err(|_| JwtError::Malformed)?;

@@ -1,0 +1,101 @@
+//! The JWK Set (RFC 7517 5): the public keys a resource server verifies
+//! our access tokens with, rendered for `jwks_uri` and read back.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Map, Value, json};
+
+use crate::errors::key::KeyError;
+use crate::mint::verifying_key::VerifyingKey;
+
+/// The JWK Set of the public keys among `keys` (`kty`, `kid`, `alg`,
+/// `use: "sig"` and the public parameters), as compact JSON. Secret (HS256)
+/// keys are never in it.
+///
+/// ```
+/// use grant_engine::{HmacKey, KeyRing};
+/// use grant_engine::mint::jwk_set;
+/// let ring = KeyRing::new(HmacKey::new("k1", &[1u8; 32]).unwrap());
+/// assert_eq!(jwk_set(ring.keys()), r#"{"keys":[]}"#);
+/// ```
+pub fn jwk_set(keys: &[VerifyingKey]) -> String {
+    let keys: Vec<Value> = keys.iter().filter_map(VerifyingKey::public_jwk).collect();
+    json!({ "keys": keys }).to_string()
+}
+
+/// The verifying keys of a JWK Set. Keys this build cannot use (another
+/// `kty` or curve, `use` other than `sig`, an `alg` it does not verify) are
+/// skipped; a key of a supported kind that is malformed, carries private
+/// members, or repeats a `kid` fails the whole set.
+pub fn parse_jwk_set(json: &[u8]) -> Result<Vec<VerifyingKey>, KeyError> {
+    let set: Value = serde_json::from_slice(json).map_err(|_| KeyError::MalformedJwk("JSON"))?;
+    let members = set
+        .get("keys")
+        .and_then(Value::as_array)
+        .ok_or(KeyError::MalformedJwk("keys"))?;
+    let mut keys: Vec<VerifyingKey> = Vec::new();
+    for member in members {
+        let jwk = member.as_object().ok_or(KeyError::MalformedJwk("a key"))?;
+        let Some(key) = parse_jwk(jwk)? else {
+            continue;
+        };
+        if keys.iter().any(|k| k.kid() == key.kid()) {
+            return Err(KeyError::DuplicateKid);
+        }
+        keys.push(key);
+    }
+    Ok(keys)
+}
+
+/// One JWK: `None` for a key this build does not verify with.
+fn parse_jwk(jwk: &Map<String, Value>) -> Result<Option<VerifyingKey>, KeyError> {
+    let text = |name: &'static str| jwk.get(name).and_then(Value::as_str);
+    if text("use").is_some_and(|u| u != "sig") {
+        return Ok(None);
+    }
+    let kty = text("kty").ok_or(KeyError::MalformedJwk("kty"))?;
+    let expected_alg = match (kty, text("crv")) {
+        ("EC", Some("P-256")) => "ES256",
+        ("OKP", Some("Ed25519")) => "EdDSA",
+        _ => return Ok(None),
+    };
+    if text("alg").is_some_and(|alg| alg != expected_alg) {
+        return Ok(None);
+    }
+    if ["d", "p", "q", "dp", "dq", "qi", "k"]
+        .iter()
+        .any(|m| jwk.contains_key(*m))
+    {
+        return Err(KeyError::MalformedJwk("private members in a public key"));
+    }
+    let kid = text("kid").ok_or(KeyError::MalformedJwk("kid"))?;
+    let bytes = |name: &'static str| {
+        text(name)
+            .and_then(|v| URL_SAFE_NO_PAD.decode(v).ok())
+            .ok_or(KeyError::MalformedJwk(name))
+    };
+    public_key(expected_alg, kid, &bytes("x")?, || bytes("y"))
+}
+
+/// The key of algorithm `alg` with the public parameters `x` (and `y`).
+#[allow(unused_variables)]
+fn public_key(
+    alg: &str,
+    kid: &str,
+    x: &[u8],
+    y: impl FnOnce() -> Result<Vec<u8>, KeyError>,
+) -> Result<Option<VerifyingKey>, KeyError> {
+    match alg {
+        #[cfg(feature = "es256")]
+        "ES256" => {
+            let key = crate::mint::es256::Es256PublicKey::from_coordinates(kid, x, &y()?)?;
+            Ok(Some(VerifyingKey::Es256(key)))
+        }
+        #[cfg(feature = "eddsa")]
+        "EdDSA" => {
+            let key = crate::mint::ed25519::Ed25519PublicKey::from_bytes(kid, x)?;
+            Ok(Some(VerifyingKey::EdDsa(key)))
+        }
+        _ => Ok(None),
+    }
+}
