@@ -6,7 +6,7 @@ use crate::errors::key::KeyError;
 use crate::mint::claims::AccessTokenClaims;
 use crate::mint::jwk_set::parse_jwk_set;
 use crate::mint::verify::{check_claims, decode_signed};
-use crate::mint::verifying_key::VerifyingKey;
+use crate::mint::verifying_key::{VerifyingKey, find_key};
 
 /// The issuer, the audience and the keys a resource server accepts tokens
 /// of: built from the JWK Set at the authorization server's `jwks_uri`, and
@@ -40,7 +40,7 @@ impl TokenVerifier {
     /// The same with one more key; a `kid` already held is refused.
     pub fn with_key(mut self, key: impl Into<VerifyingKey>) -> Result<TokenVerifier, KeyError> {
         let key = key.into();
-        if self.keys.iter().any(|k| k.kid() == key.kid()) {
+        if find_key(&self.keys, key.kid()).is_some() {
             return Err(KeyError::DuplicateKid);
         }
         self.keys.push(key);

@@ -141,7 +141,7 @@ impl SecretVerifier {
 /// The digest of a verifier of `kind`: HMAC-SHA256 keyed by `pepper` over
 /// the version byte, the id's length (4 bytes, big-endian), the id and the
 /// secret's SHA-256; for PBKDF2, stretched from that.
-fn digest(
+pub(crate) fn digest(
     pepper: &Pepper,
     kind: VerifierKind,
     client_id: &ClientId,

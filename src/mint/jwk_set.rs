@@ -6,7 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
 use crate::errors::key::KeyError;
-use crate::mint::verifying_key::VerifyingKey;
+use crate::mint::verifying_key::{VerifyingKey, find_key};
 
 /// The JWK Set of the public keys among `keys` (`kty`, `kid`, `alg`,
 /// `use: "sig"` and the public parameters), as compact JSON. Secret (HS256)
@@ -39,7 +39,7 @@ pub fn parse_jwk_set(json: &[u8]) -> Result<Vec<VerifyingKey>, KeyError> {
         let Some(key) = parse_jwk(jwk)? else {
             continue;
         };
-        if keys.iter().any(|k| k.kid() == key.kid()) {
+        if find_key(&keys, key.kid()).is_some() {
             return Err(KeyError::DuplicateKid);
         }
         keys.push(key);

@@ -3,7 +3,7 @@
 //! keep verifying while an ES256 key signs.
 
 use crate::mint::signing_key::SigningKey;
-use crate::mint::verifying_key::VerifyingKey;
+use crate::mint::verifying_key::{VerifyingKey, find_key};
 use crate::values::syntax::InvalidValue;
 
 /// One signing key and any number of verify-only keys.
@@ -52,7 +52,7 @@ impl KeyRing {
 
     /// The key named `kid`, signing or verify-only.
     pub fn find(&self, kid: &str) -> Option<&VerifyingKey> {
-        self.verifying.iter().find(|k| k.kid() == kid)
+        find_key(&self.verifying, kid)
     }
 
     /// Every key that verifies, the signing key first.

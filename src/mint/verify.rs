@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::errors::jwt::JwtError;
 use crate::mint::algorithm::Algorithm;
 use crate::mint::claims::AccessTokenClaims;
-use crate::mint::verifying_key::VerifyingKey;
+use crate::mint::verifying_key::{VerifyingKey, find_key};
 
 /// Tokens longer than this are refused before any decoding.
 const MAX_TOKEN_LEN: usize = 8 * 1024;
@@ -76,7 +76,7 @@ pub(crate) fn decode_signed(
     let key = header
         .kid
         .as_deref()
-        .and_then(|kid| keys.iter().find(|k| k.kid() == kid))
+        .and_then(|kid| find_key(keys, kid))
         .ok_or(JwtError::UnknownKey)?;
     if key.alg() != alg {
         return Err(JwtError::UnsupportedAlgorithm);

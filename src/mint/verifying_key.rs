@@ -107,6 +107,12 @@ impl VerifyingKey {
     }
 }
 
+/// The key named `kid` among `keys`: the one lookup rings, verifiers and
+/// JWK Sets share.
+pub(crate) fn find_key<'k>(keys: &'k [VerifyingKey], kid: &str) -> Option<&'k VerifyingKey> {
+    keys.iter().find(|k| k.kid() == kid)
+}
+
 impl From<HmacKey> for VerifyingKey {
     fn from(key: HmacKey) -> VerifyingKey {
         VerifyingKey::Hs256(key)
