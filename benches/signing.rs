@@ -4,19 +4,21 @@
 //! `grant/client_credentials/<alg>` runs the whole token endpoint with a
 //! ring signing with that algorithm; `sign/<alg>` is the crate's bare
 //! signature over a signing input as long as the engine's (`hmac` cloned
-//! from a pre-keyed state, `p256` RFC 6979 ECDSA, `ed25519-dalek`), the
-//! floor of what minting costs for that algorithm. `verify/<alg>` runs
+//! from a pre-keyed state, `p256` RFC 6979 ECDSA, `ed25519-dalek`, `rsa`
+//! PKCS#1 v1.5 unblinded: the engine blinds, so its RS256 does a little
+//! more than this floor), the floor of what minting costs for that
+//! algorithm. `verify/<alg>` runs
 //! `verify_access_token` on one of the engine's tokens; `raw_verify/<alg>`
 //! the crate's bare verification of the same signature.
 //!
-//! Run: `cargo bench -p grant-engine --features es256,eddsa --bench signing`.
+//! Run: `cargo bench -p grant-engine --features es256,eddsa,rs256 --bench signing`.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ed25519_dalek::pkcs8::DecodePrivateKey as _;
 use grant_engine::bearer::verify_access_token;
-use grant_engine::mint::{Ed25519Key, Es256Key, SigningKey};
+use grant_engine::mint::{Ed25519Key, Es256Key, Rs256Key, SigningKey};
 use grant_engine::{
     Call, Config, Entropy, Exchange, HmacKey, KeyRing, MemoryStore, RequestParts, drive,
 };
@@ -27,8 +29,9 @@ use sha2::Sha256;
 
 const ES256_PEM: &str = include_str!("../tests/keys/es256.pem");
 const ED25519_PEM: &str = include_str!("../tests/keys/ed25519.pem");
+const RS256_PEM: &str = include_str!("../tests/keys/rs256.pem");
 
-/// The three signing keys, named as the benches are.
+/// The four signing keys, named as the benches are.
 fn keys() -> Vec<(&'static str, SigningKey)> {
     vec![
         ("HS256", HmacKey::new("k1", &KEY).expect("key").into()),
@@ -41,6 +44,12 @@ fn keys() -> Vec<(&'static str, SigningKey)> {
         (
             "EdDSA",
             Ed25519Key::from_pkcs8_pem("k1", ED25519_PEM)
+                .expect("key")
+                .into(),
+        ),
+        (
+            "RS256",
+            Rs256Key::from_pkcs8_pem("k1", RS256_PEM)
                 .expect("key")
                 .into(),
         ),
@@ -114,5 +123,19 @@ fn raw(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, engine, raw);
+fn raw_rsa(c: &mut Criterion) {
+    use rsa::pkcs8::DecodePrivateKey as _;
+    let input = signing_input(&token(&config(), &mut store())).to_owned();
+    let rs = rsa::PrivateKey::from_pkcs8_pem(RS256_PEM).expect("key");
+    let rs_signature = rs.pkcs1v15_sign::<Sha256>(input.as_bytes()).expect("signs");
+    c.bench_function("sign/RS256", |b| {
+        b.iter(|| rs.pkcs1v15_sign::<Sha256>(black_box(input.as_bytes())))
+    });
+    let public = rs.to_public_key();
+    c.bench_function("raw_verify/RS256", |b| {
+        b.iter(|| public.pkcs1v15_verify::<Sha256>(black_box(input.as_bytes()), &rs_signature))
+    });
+}
+
+criterion_group!(benches, engine, raw, raw_rsa);
 criterion_main!(benches);

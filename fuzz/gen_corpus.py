@@ -207,6 +207,15 @@ SEEDS["bearer"] = {
     "claims_no_iat": bearer_case(5, args=bytes([3, 0x80])),
     "append": bearer_case(6, args=b"=="),
     "replace_signature": bearer_case(7, args=b"\x02AAAA"),
+    # With the asymmetric keys es1, ed1, rs1 (testkit feature `asymmetric`).
+    "resign_es256": bearer_case(4, args=bytes([4, 0, 0])),
+    "resign_eddsa": bearer_case(4, args=bytes([4, 1, 0])),
+    "resign_rs256": bearer_case(4, args=bytes([4, 2, 0])),
+    "resign_es256_under_ed1": bearer_case(4, args=bytes([5, 0, 1])),
+    "header_rs256_kid_rs1_signed_rs1": bearer_case(3, args=bytes([3, 0, 8, 0, 5, 2])),
+    "header_es256_kid_rs1_signed_es1": bearer_case(3, args=bytes([7, 0, 8, 0, 5, 0])),
+    "header_hs256_kid_es1_keyed_with_its_pem": bearer_case(3, args=bytes([0, 0, 6, 0, 6, 0])),
+    "header_hs256_kid_rs1_keyed_with_its_pem": bearer_case(3, args=bytes([0, 0, 8, 0, 6, 2])),
 }
 
 # --- engine: vectors, and structured inputs ---------------------------------

@@ -287,6 +287,25 @@
 //! have expired (the access-token lifetime) and any grace-period replay of
 //! a refresh token rotated under it is over.
 //!
+//! An asymmetric key (ES256, EdDSA, RS256 with their features) is a
+//! private key only the authorization server holds: load it from PKCS#8
+//! ([`SigningKey::from_pkcs8_pem`](crate::mint::SigningKey::from_pkcs8_pem))
+//! or a private JWK ([`SigningKey::from_jwk`](crate::mint::SigningKey::from_jwk)),
+//! name it by its RFC 7638 thumbprint
+//! ([`VerifyingKey::thumbprint`](crate::mint::VerifyingKey::thumbprint)) or
+//! your own `kid`, and serve
+//! [`jwk_set_document`](crate::metadata::jwk_set_document) at the
+//! metadata's `jwks_uri`. Resource servers then need only that document
+//! ([`TokenVerifier`](crate::bearer::TokenVerifier)). Rotation is the same
+//! dance, with one more step: publish the new public key in the JWK Set
+//! (as a verify-only key of the ring) before it signs, and give resource
+//! servers time to refetch the set; keep the old public key published
+//! until its tokens have expired. An old HS256 key can stay in the ring,
+//! verify-only, for the tokens it signed before the switch. A token
+//! request whose signature fails (an RS256 fault) is answered 500
+//! `server_error` and changes nothing: alert on
+//! [`TokenError::SigningFailed`](crate::TokenError::SigningFailed).
+//!
 //! ## 5. What to store, what to skip, when to purge
 //!
 //! | records | needed for | purge |

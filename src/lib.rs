@@ -93,7 +93,7 @@
 //! | [`values`] | the vocabulary: client ids, scopes (RFC 6749 3.3), redirect URIs (3.1.2), PKCE values (RFC 7636), secrets and their digests |
 //! | [`errors`] | the error models: token endpoint (RFC 6749 5.2), authorization endpoint (4.1.2.1), bearer use (RFC 6750 3.1), JWT checks |
 //! | [`parse`] | untrusted bytes to validated requests: form hygiene (RFC 6749 3.2), client authentication (2.3.1), each grant's parameters |
-//! | [`mint`] | RFC 9068 access tokens, keys (HS256; ES256 and EdDSA with the `es256` and `eddsa` features, each pinned to its algorithm), the JWK Set (RFC 7517), and the values derived from the entropy (codes, refresh tokens, families, successors) |
+//! | [`mint`] | RFC 9068 access tokens, keys (HS256; ES256, EdDSA and RS256 with the `es256`, `eddsa` and `rs256` features, each pinned to its algorithm; from PKCS#8 or a private JWK), the JWK Set (RFC 7517), and the values derived from the entropy (codes, refresh tokens, families, successors) |
 //! | [`render`] | typed results to [`HttpResponse`]s (RFC 6749 5.1, 5.2; RFC 6750 3; redirects of 4.1.2) |
 //! | [`client_secret`] | client secrets (RFC 6749 2.3.1): peppered verifiers, their rotation, the generator, the opt-in minimum |
 //! | [`config`] | the policy: issuer, lifetimes, PKCE policy, grace period, limits |
@@ -101,7 +101,7 @@
 //! | [`machine`] | [`Call`], [`Step`], the questions, [`Outcome`], [`Endpoint`], the drivers |
 //! | [`token`] | the token endpoint and its grants (RFC 6749 4.1.3, 4.4, 6; RFC 7636 4.6; RFC 9700 4.14) |
 //! | [`authorize`] | the authorization endpoint (RFC 6749 4.1.1-4.1.2.1, RFC 9207) |
-//! | [`revocation`], [`introspection`], [`bearer`], [`metadata`] | RFC 7009, RFC 7662, RFC 6750, RFC 8414 |
+//! | [`revocation`], [`introspection`], [`bearer`], [`metadata`] | RFC 7009, RFC 7662, RFC 6750, RFC 8414 and the JWK Set document (RFC 7517 5) |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(

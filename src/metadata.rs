@@ -1,9 +1,11 @@
-//! Authorization server metadata (RFC 8414), derived from the configuration
-//! so that it can never advertise what the engine does not accept.
+//! The public discovery documents: authorization server metadata (RFC 8414),
+//! derived from the configuration so that it can never advertise what the
+//! engine does not accept, and the JWK Set its `jwks_uri` names.
 
 use serde::Serialize;
 
 use crate::config::config::Config;
+use crate::mint::jwk_set::jwk_set;
 use crate::render::http_response::HttpResponse;
 use crate::values::grant_type::GrantType;
 use crate::values::scope::Scope;
@@ -120,6 +122,27 @@ pub fn metadata_document(
     let mut response =
         HttpResponse::no_store_json(200, serde_json::to_vec(&document).unwrap_or_default());
     // Metadata is public and cacheable, unlike token responses.
+    response.headers.retain(|(name, _)| *name == "content-type");
+    response
+}
+
+/// The JWK Set of the ring's public keys (RFC 7517 5) as a `200
+/// application/json` response, for the `jwks_uri`: public and cacheable
+/// like the metadata. Under HS256 alone it is `{"keys":[]}` (a secret is
+/// never published) and the metadata names no `jwks_uri`.
+///
+/// ```
+/// use grant_engine::metadata::jwk_set_document;
+/// use grant_engine::{Config, HmacKey, KeyRing};
+/// let keys = KeyRing::new(HmacKey::new("k1", &[1u8; 32]).unwrap());
+/// let config = Config::new("https://as.example", "https://api.example", keys);
+/// let response = jwk_set_document(&config);
+/// assert_eq!((response.status, response.body_str()), (200, r#"{"keys":[]}"#));
+/// assert_eq!(response.header("cache-control"), None);
+/// ```
+pub fn jwk_set_document(config: &Config) -> HttpResponse {
+    let body = jwk_set(config.keys().keys()).into_bytes();
+    let mut response = HttpResponse::no_store_json(200, body);
     response.headers.retain(|(name, _)| *name == "content-type");
     response
 }

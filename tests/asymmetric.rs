@@ -14,12 +14,10 @@ use grant_engine::mint::{
     parse_jwk_set,
 };
 use grant_engine::{Config, EndpointUrls, KeyRing, metadata_document};
-use grant_engine_testkit::requests::post;
-use grant_engine_testkit::wire::form;
+use grant_engine_testkit::jwt::{resigned_hs256, verify_with_jwk_set};
+use grant_engine_testkit::requests::m2m_access_token;
 use grant_engine_testkit::world::*;
-use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
-use sha2::Sha256;
 
 const ES256_PEM: &str = include_str!("keys/es256.pem");
 const ES256_DER: &[u8] = include_bytes!("keys/es256.der");
@@ -40,68 +38,13 @@ fn config_signing(key: impl Into<SigningKey>) -> Config {
     config().with_keys(KeyRing::new(key))
 }
 
-/// A client_credentials token for `m2m` under `config` at `NOW`.
-fn token(config: &Config, seed: u8) -> String {
-    let body = form(&[
-        ("grant_type", "client_credentials"),
-        ("client_id", M2M),
-        ("client_secret", M2M_SECRET),
-    ]);
-    let outcome = post(&mut store(), config, &body, call(NOW, seed));
-    assert_eq!(
-        outcome.response().status,
-        200,
-        "{}",
-        outcome.response().body_str()
-    );
-    let json: Value = serde_json::from_slice(&outcome.response().body).unwrap();
-    json["access_token"].as_str().unwrap().to_owned()
-}
-
-/// `token` verified by `jsonwebtoken` with the key its `kid` names in the
-/// JWK Set `jwks` (nothing else): the claims.
-fn verify_independently(token: &str, jwks: &str) -> Value {
-    let header = jsonwebtoken::decode_header(token).unwrap();
-    assert_eq!(header.typ.as_deref(), Some("at+jwt"));
-    let set: Value = serde_json::from_str(jwks).unwrap();
-    let jwk = set["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| Some(k["kid"].as_str().unwrap()) == header.kid.as_deref())
-        .expect("the token's kid is in the set");
-    let (key, alg) = match jwk["kty"].as_str().unwrap() {
-        "EC" => (
-            jsonwebtoken::DecodingKey::from_ec_components(
-                jwk["x"].as_str().unwrap(),
-                jwk["y"].as_str().unwrap(),
-            )
-            .unwrap(),
-            jsonwebtoken::Algorithm::ES256,
-        ),
-        "OKP" => (
-            jsonwebtoken::DecodingKey::from_ed_components(jwk["x"].as_str().unwrap()).unwrap(),
-            jsonwebtoken::Algorithm::EdDSA,
-        ),
-        other => panic!("unexpected kty {other}"),
-    };
-    assert_eq!(header.alg, alg);
-    let mut validation = jsonwebtoken::Validation::new(alg);
-    validation.set_issuer(&[ISSUER]);
-    validation.set_audience(&[AUDIENCE]);
-    validation.leeway = 0;
-    jsonwebtoken::decode::<Value>(token, &key, &validation)
-        .unwrap()
-        .claims
-}
-
 #[test]
 fn es256_and_eddsa_tokens_verify_from_the_jwk_set_alone() {
     for key in [SigningKey::from(es256()), SigningKey::from(ed25519())] {
         let config = config_signing(key.clone());
-        let token = token(&config, 1);
+        let token = m2m_access_token(&config, 1);
         let jwks = jwk_set(config.keys().keys());
-        let claims = verify_independently(&token, &jwks);
+        let claims = verify_with_jwk_set(&token, &jwks);
         assert_eq!(claims["sub"], M2M);
         assert_eq!(claims["client_id"], M2M);
         // A resource server with the JWK Set and nothing else.
@@ -119,8 +62,8 @@ fn es256_and_eddsa_tokens_verify_from_the_jwk_set_alone() {
 fn asymmetric_signatures_are_deterministic() {
     for key in [SigningKey::from(es256()), SigningKey::from(ed25519())] {
         let config = config_signing(key);
-        assert_eq!(token(&config, 1), token(&config, 1));
-        assert_ne!(token(&config, 1), token(&config, 2));
+        assert_eq!(m2m_access_token(&config, 1), m2m_access_token(&config, 1));
+        assert_ne!(m2m_access_token(&config, 1), m2m_access_token(&config, 2));
     }
 }
 
@@ -206,13 +149,13 @@ fn pem_and_der_load_the_same_key_and_other_keys_are_refused() {
 
 #[test]
 fn a_mixed_ring_keeps_verifying_tokens_of_the_old_hs256_key() {
-    let before = token(&config(), 1);
+    let before = m2m_access_token(&config(), 1);
     let switched = config().with_keys(
         KeyRing::new(es256())
             .with_verify_key(key(KID, SIGNING_SECRET))
             .unwrap(),
     );
-    let after = token(&switched, 2);
+    let after = m2m_access_token(&switched, 2);
     assert!(verify_access_token(&before, &switched, NOW, 0).is_ok());
     assert!(verify_access_token(&after, &switched, NOW, 0).is_ok());
     // A resource server: the published set, and the old secret beside it.
@@ -229,17 +172,6 @@ fn a_mixed_ring_keeps_verifying_tokens_of_the_old_hs256_key() {
     );
 }
 
-/// `header.payload.signature` with the header `header` over `token`'s
-/// payload, HMAC-SHA256'd with `secret`.
-fn forged(token: &str, header: &Value, secret: &[u8]) -> String {
-    let payload = token.split('.').nth(1).unwrap();
-    let signing_input = format!("{}.{payload}", URL_SAFE_NO_PAD.encode(header.to_string()));
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).unwrap();
-    mac.update(signing_input.as_bytes());
-    let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
-    format!("{signing_input}.{signature}")
-}
-
 #[test]
 fn algorithm_confusion_and_kid_tricks_are_refused() {
     let config = config().with_keys(
@@ -247,7 +179,7 @@ fn algorithm_confusion_and_kid_tricks_are_refused() {
             .with_verify_key(ed25519().public_key())
             .unwrap(),
     );
-    let genuine = token(&config, 1);
+    let genuine = m2m_access_token(&config, 1);
     let jwks = jwk_set(config.keys().keys());
     let (x, y) = es256().public_key().coordinates();
     let sec1 = [&[4u8][..], &x, &y].concat();
@@ -262,7 +194,7 @@ fn algorithm_confusion_and_kid_tricks_are_refused() {
         &[x, y].concat(),
         ES256_PEM.as_bytes(),
     ] {
-        let token = forged(&genuine, &hs256, secret);
+        let token = resigned_hs256(&genuine, &hs256, secret);
         assert_eq!(
             verify_access_token(&token, &config, NOW, 0),
             Err(JwtError::UnsupportedAlgorithm)
@@ -334,7 +266,7 @@ fn jwk_sets_are_read_strictly() {
     let skipped = [
         with("use", json!("enc")),
         with("alg", json!("ES384")),
-        json!({"kty": "RSA", "kid": "r", "n": "AQAB", "e": "AQAB"}),
+        json!({"kty": "RSA", "kid": "r", "alg": "RS512", "n": "AQAB", "e": "AQAB"}),
         json!({"kty": "oct", "kid": "o", "k": "c2VjcmV0"}),
         json!({"kty": "EC", "crv": "P-384", "kid": "p", "x": "AA", "y": "AA"}),
     ];

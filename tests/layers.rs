@@ -84,7 +84,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "values", "errors", "parse", "mint", "render", "config", "store", "machine",
         ],
     ),
-    ("metadata", &["values", "render", "config"]),
+    ("metadata", &["values", "render", "config", "mint"]),
     ("guide", &[]),
 ];
 

@@ -5,7 +5,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use grant_engine::client_secret::{ClientSecrets, Pepper};
 use grant_engine::config::{PkcePolicy, PkceRequirement, RefreshGrace};
-use grant_engine::mint::RotationKey;
+use grant_engine::mint::{RotationKey, SigningKey};
 use grant_engine::store::Conflict;
 use grant_engine::values::{FamilyId, Realm, TokenId};
 use grant_engine::{
@@ -15,14 +15,43 @@ use grant_engine::{
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-/// One key of the fixture's ring; the first key signs.
+/// One key of the fixture's ring; the first key signs, all verify.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FixtureKey {
-    /// The key id.
-    pub kid: String,
-    /// The secret, unpadded base64url (at least 32 bytes decoded).
-    pub secret: String,
+#[serde(untagged, deny_unknown_fields)]
+pub enum FixtureKey {
+    /// An HS256 key.
+    Hs256 {
+        /// The key id.
+        kid: String,
+        /// The secret, unpadded base64url (at least 32 bytes decoded).
+        secret: String,
+    },
+    /// A private JWK (RFC 7517) of a kind this build loads (`oct`; `EC`
+    /// P-256, `OKP` Ed25519 and `RSA` with the `es256`, `eddsa` and
+    /// `rs256` features, all on by default), named by its `kid` or else
+    /// its RFC 7638 thumbprint.
+    Jwk {
+        /// The key.
+        jwk: serde_json::Value,
+    },
+}
+
+impl FixtureKey {
+    /// The key it describes.
+    pub fn signing_key(&self) -> Result<SigningKey, FixtureError> {
+        match self {
+            FixtureKey::Hs256 { kid, secret } => {
+                let secret = URL_SAFE_NO_PAD
+                    .decode(secret)
+                    .map_err(|_| FixtureError::Keys)?;
+                let key = HmacKey::new(kid.clone(), &secret).map_err(|_| FixtureError::Keys)?;
+                Ok(SigningKey::Hs256(key))
+            }
+            FixtureKey::Jwk { jwk } => {
+                SigningKey::from_jwk(jwk.to_string().as_bytes()).map_err(|_| FixtureError::Keys)
+            }
+        }
+    }
 }
 
 /// One client-secret pepper; the first of the fixture's is current, the
@@ -144,7 +173,7 @@ fn default_consent() -> FixtureConsent {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum FixtureError {
-    /// No key, or a key that is not a valid HS256 key.
+    /// No key, or a key that is not valid (or of a kind this build lacks).
     #[error("the fixture's keys are missing or invalid")]
     Keys,
     /// A pepper that is not a valid pepper (id syntax, 32 bytes).
@@ -247,15 +276,11 @@ impl Fixture {
     }
 
     fn key_ring(&self) -> Result<KeyRing, FixtureError> {
-        let mut keys = self.keys.iter().map(|k| {
-            let secret = URL_SAFE_NO_PAD
-                .decode(&k.secret)
-                .map_err(|_| FixtureError::Keys)?;
-            HmacKey::new(k.kid.clone(), &secret).map_err(|_| FixtureError::Keys)
-        });
+        let mut keys = self.keys.iter().map(FixtureKey::signing_key);
         let mut ring = KeyRing::new(keys.next().ok_or(FixtureError::Keys)??);
         for key in keys {
-            ring = ring.with_verify_key(key?).map_err(|_| FixtureError::Keys)?;
+            let key = key?.verifying_key();
+            ring = ring.with_verify_key(key).map_err(|_| FixtureError::Keys)?;
         }
         Ok(ring)
     }

@@ -3,6 +3,7 @@
 
 use grant_engine::bearer::Access;
 use grant_engine::errors::BearerError;
+use grant_engine::metadata::jwk_set_document;
 use grant_engine::values::Entropy;
 use grant_engine::{
     Authorization, Authorize, BearerPolicy, Call, Config, Effect, EndpointUrls, Exchange,
@@ -102,8 +103,12 @@ impl Oracle {
             "/oauth/introspect" => self.form_post(request, call, Introspect::parse),
             "/oauth/authorize" if get => self.authorize(query.as_bytes(), call),
             "/.well-known/oauth-authorization-server" if get => (self.metadata(), Vec::new()),
+            "/.well-known/jwks.json" if get => (jwk_set_document(&self.config), Vec::new()),
             "/api/me" if get => (self.api_me(request, call), Vec::new()),
-            "/oauth/authorize" | "/.well-known/oauth-authorization-server" | "/api/me" => {
+            "/oauth/authorize"
+            | "/.well-known/oauth-authorization-server"
+            | "/.well-known/jwks.json"
+            | "/api/me" => {
                 let mut response = HttpResponse::no_store_json(405, b"{}".to_vec());
                 response.headers.push(("allow", String::from("GET")));
                 (response, Vec::new())

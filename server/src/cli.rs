@@ -24,7 +24,8 @@ usage: server [--listen ADDR] [--db PATH|URL] [--db-pool SIZE]
   --hs256-secret-file PATH read the secret from a file (one trailing newline dropped)
                            also: the environment variable GRANT_ENGINE_HS256_SECRET
                            (default: 32 random bytes per start, never printed)
-  --signing-key PATH       a PKCS#8 PEM private key (P-256: ES256, Ed25519: EdDSA)
+  --signing-key PATH       a PKCS#8 PEM private key (P-256: ES256, Ed25519: EdDSA,
+                           RSA of 2048 to 8192 bits: RS256)
                            that signs every access token, its public key served
                            at /.well-known/jwks.json (kid: its RFC 7638
                            thumbprint); an HS256 secret given too stays in the

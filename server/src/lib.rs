@@ -33,7 +33,8 @@ use axum::http::Response;
 use axum::routing::{any, get};
 use grant_engine::client_secret::{ClientSecrets, Pepper};
 use grant_engine::config::RefreshGrace;
-use grant_engine::mint::{RotationKey, SigningKey, jwk_set};
+use grant_engine::metadata::jwk_set_document;
+use grant_engine::mint::{RotationKey, SigningKey};
 use grant_engine::{
     BearerPolicy, Config, EndpointUrls, Exchange, HmacKey, HttpResponse, KeyRing, MemoryStore,
     RequestParts, Scope, drive, metadata_document,
@@ -128,11 +129,7 @@ async fn metadata(State(app): State<App>) -> Response<Body> {
 /// The JWK Set of the ring's public keys (RFC 7517 5; empty under HS256
 /// alone, whose secret is never published).
 async fn jwks(State(app): State<App>) -> Response<Body> {
-    let mut response =
-        HttpResponse::no_store_json(200, jwk_set(app.config.keys().keys()).into_bytes());
-    // Public and cacheable, like the metadata.
-    response.headers.retain(|(name, _)| *name == "content-type");
-    respond::engine_response(response)
+    respond::engine_response(jwk_set_document(&app.config))
 }
 
 /// `/bench/constant` (only with `--bench-routes`): reads the body like the

@@ -1,7 +1,9 @@
 //! The demo server (the `grant-engine-server` package), started in-process on free
 //! loopback ports: the seed's curl requests, the `oauth2` client crate, the
 //! code and refresh races, a restart on a database file, revocation seen by
-//! `/api/me` and introspection, and storage failures.
+//! `/api/me` and introspection, storage failures, and a strict third-party
+//! resource server (oauth4webapi, on Node.js) verifying the asymmetric
+//! tokens from the JWK Set.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -1561,7 +1563,7 @@ async fn cc_token(server: &TestServer, client: &reqwest::Client) -> String {
     reply.json()["access_token"].as_str().unwrap().to_owned()
 }
 
-/// With `--signing-key` (a P-256 or an Ed25519 PEM), tokens are signed
+/// With `--signing-key` (a P-256, Ed25519 or RSA PEM), tokens are signed
 /// with it and verify, by an independent JOSE library, from the JWK Set
 /// fetched over HTTP, which the metadata names; an HS256 secret given too
 /// still verifies the tokens it signed before the switch, and without it
@@ -1579,6 +1581,7 @@ async fn an_asymmetric_signing_key_is_published_in_the_jwk_set() {
     for (pem, alg) in [
         ("../tests/keys/es256.pem", jsonwebtoken::Algorithm::ES256),
         ("../tests/keys/ed25519.pem", jsonwebtoken::Algorithm::EdDSA),
+        ("../tests/keys/rs256.pem", jsonwebtoken::Algorithm::RS256),
     ] {
         let server = start(&[
             "--signing-key",
@@ -1642,6 +1645,72 @@ async fn an_asymmetric_signing_key_is_published_in_the_jwk_set() {
     };
     let refused = server::Server::bind(*wrong).await.err().expect("refused");
     assert!(refused.to_string().contains("PKCS#8"), "{refused}");
+}
+
+/// `server/tests/strict-clients/`, with its pinned packages installed
+/// (`npm ci`, once, if `node_modules/` is missing).
+fn strict_clients() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/strict-clients");
+    if !dir.join("node_modules/oauth4webapi").is_dir() {
+        let status = std::process::Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .status()
+            .expect("npm runs (Node.js 20 or newer is needed)");
+        assert!(status.success(), "npm ci in {}", dir.display());
+    }
+    dir
+}
+
+/// Runs the oauth4webapi resource server (`validate.mjs`) against `server`:
+/// its exit status and its one line of JSON.
+async fn strict_resource_server(server: &TestServer) -> (bool, Value) {
+    let dir = strict_clients();
+    let base = server.base.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg("validate.mjs")
+            .arg(base)
+            .current_dir(dir)
+            .output()
+            .expect("node runs")
+    })
+    .await
+    .expect("the node task");
+    let line = String::from_utf8_lossy(&output.stdout);
+    let json = serde_json::from_str(line.trim()).unwrap_or_else(|_| {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        panic!("validate.mjs printed {line:?}, stderr {stderr}")
+    });
+    (output.status.success(), json)
+}
+
+/// A resource server on a strict third-party library (oauth4webapi's RFC
+/// 9068 validator, which takes keys only from the `jwks_uri` it discovers
+/// and refuses HS256) accepts the demo's ES256, EdDSA and RS256 tokens, and
+/// refuses its default HS256 ones, as it did before asymmetric keys.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_strict_jose_resource_server_verifies_tokens_from_the_jwks_uri() {
+    for (pem, alg) in [
+        ("../tests/keys/es256.pem", "ES256"),
+        ("../tests/keys/ed25519.pem", "EdDSA"),
+        ("../tests/keys/rs256.pem", "RS256"),
+    ] {
+        let server = start(&["--signing-key", pem]).await;
+        let (ok, json) = strict_resource_server(&server).await;
+        assert!(ok, "{alg}: {json}");
+        assert_eq!(json["alg"], alg);
+        assert_eq!(json["sub"], "your_client_id");
+        assert_eq!(json["scope"], "read");
+        let set = send(http().get(server.url("/.well-known/jwks.json"))).await;
+        assert_eq!(set.json()["keys"][0]["kid"], json["kid"]);
+        server.stop().await;
+    }
+    let hs256 = start(&[]).await;
+    let (ok, json) = strict_resource_server(&hs256).await;
+    assert!(!ok);
+    assert_eq!(json["error"], r#"unexpected JWT "alg" header parameter"#);
+    hs256.stop().await;
 }
 
 /// The grace period is at most 60 seconds: a longer `--refresh-grace`

@@ -11,8 +11,17 @@ pub enum KeyError {
     #[error("a kid must be 1 to 64 visible ASCII characters")]
     InvalidKid,
     /// Not a PKCS#8 private key (PEM or DER) of a kind this build knows.
-    #[error("not a PKCS#8 private key of a supported kind (P-256 or Ed25519)")]
+    #[error("not a PKCS#8 private key of a supported kind (P-256, Ed25519 or RSA)")]
     UnsupportedKey,
+    /// An RSA modulus outside 2048 to 8192 bits (RFC 7518 3.3 requires at
+    /// least 2048).
+    #[error("an RSA key must have 2048 to 8192 bits")]
+    UnsupportedKeySize,
+    /// A private key whose parameters do not make one valid key (an RSA
+    /// `d` or CRT parameter that does not fit `n`, a public half that is
+    /// not the private key's).
+    #[error("the private key's parameters are invalid")]
+    InvalidPrivateKey,
     /// A public key whose parameters are not a valid key (a point off the
     /// curve, a wrong length).
     #[error("the public key's parameters are invalid")]
@@ -25,3 +34,11 @@ pub enum KeyError {
     #[error("two keys have the same kid")]
     DuplicateKid,
 }
+
+/// A signature that could not be made. Only RS256 can fail, when the
+/// private operation's own check finds a wrong result (a fault: such a
+/// signature would reveal the key, so it never leaves); the token request
+/// is then answered 500.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[error("the access token could not be signed")]
+pub struct SigningFailed;

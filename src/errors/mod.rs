@@ -17,5 +17,5 @@ pub use bearer::BearerError;
 pub use client_secret::SecretRefused;
 pub use config::ConfigError;
 pub use jwt::JwtError;
-pub use key::KeyError;
+pub use key::{KeyError, SigningFailed};
 pub use token::{ClientAuthFailure, ErrorCode, InvalidGrant, InvalidScope, TokenError};

@@ -9,7 +9,8 @@ use thiserror::Error;
 
 use crate::values::param::Param;
 
-/// The `error` codes of RFC 6749 5.2.
+/// The `error` codes of RFC 6749 5.2, and `server_error` for a token that
+/// could not be signed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
@@ -26,6 +27,9 @@ pub enum ErrorCode {
     UnsupportedGrantType,
     /// `invalid_scope`: malformed, or beyond what may be granted.
     InvalidScope,
+    /// `server_error` (RFC 6749 4.1.2.1, in the IANA OAuth extensions
+    /// error registry): the server could not sign the token (500).
+    ServerError,
 }
 
 impl ErrorCode {
@@ -38,6 +42,7 @@ impl ErrorCode {
             ErrorCode::UnauthorizedClient => "unauthorized_client",
             ErrorCode::UnsupportedGrantType => "unsupported_grant_type",
             ErrorCode::InvalidScope => "invalid_scope",
+            ErrorCode::ServerError => "server_error",
         }
     }
 }
@@ -204,6 +209,11 @@ pub enum TokenError {
     /// The code or refresh token was refused.
     #[error("{0}")]
     InvalidGrant(InvalidGrant),
+    /// The access token could not be signed (an RS256 private operation
+    /// whose own check failed: a fault). Nothing was issued or changed;
+    /// answered 500 `server_error`, and worth an alert.
+    #[error("the access token could not be signed")]
+    SigningFailed,
 }
 
 impl TokenError {
@@ -215,6 +225,7 @@ impl TokenError {
             TokenError::UnsupportedGrantType => ErrorCode::UnsupportedGrantType,
             TokenError::InvalidScope(_) => ErrorCode::InvalidScope,
             TokenError::InvalidGrant(_) => ErrorCode::InvalidGrant,
+            TokenError::SigningFailed => ErrorCode::ServerError,
             TokenError::MethodNotAllowed
             | TokenError::UnsupportedContentType
             | TokenError::RepeatedHeader
@@ -231,12 +242,13 @@ impl TokenError {
     }
 
     /// The HTTP status: 401 for `invalid_client`, 405 for a wrong method, 413
-    /// for an oversized body, 400 otherwise.
+    /// for an oversized body, 500 for a failed signature, 400 otherwise.
     pub const fn status(&self) -> u16 {
         match self {
             TokenError::InvalidClient { .. } => 401,
             TokenError::MethodNotAllowed => 405,
             TokenError::BodyTooLarge | TokenError::TooManyParameters => 413,
+            TokenError::SigningFailed => 500,
             _ => 400,
         }
     }

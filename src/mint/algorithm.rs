@@ -4,7 +4,8 @@
 //! a public key is refused (algorithm confusion).
 
 /// A JWS `alg`. The names exist whatever the cargo features; signing and
-/// verifying ES256 or EdDSA needs the `es256` or `eddsa` feature.
+/// verifying ES256, EdDSA or RS256 needs the `es256`, `eddsa` or `rs256`
+/// feature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Algorithm {
@@ -14,6 +15,8 @@ pub enum Algorithm {
     Es256,
     /// Ed25519 (RFC 8037 3.1).
     EdDsa,
+    /// RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 3.3).
+    Rs256,
 }
 
 impl Algorithm {
@@ -23,13 +26,19 @@ impl Algorithm {
             Algorithm::Hs256 => "HS256",
             Algorithm::Es256 => "ES256",
             Algorithm::EdDsa => "EdDSA",
+            Algorithm::Rs256 => "RS256",
         }
     }
 
     /// The algorithm named `name`, exactly (JWS names are case-sensitive).
     pub fn from_name(name: &str) -> Option<Algorithm> {
-        [Algorithm::Hs256, Algorithm::Es256, Algorithm::EdDsa]
-            .into_iter()
-            .find(|a| a.as_str() == name)
+        [
+            Algorithm::Hs256,
+            Algorithm::Es256,
+            Algorithm::EdDsa,
+            Algorithm::Rs256,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == name)
     }
 }

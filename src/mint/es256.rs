@@ -33,6 +33,14 @@ impl Es256Key {
         Es256Key::with_kid(kid.into(), key)
     }
 
+    /// The key of the 32-byte big-endian scalar `d` (a JWK's `d`,
+    /// RFC 7518 6.2.2.1); zero or a value not below the group order is
+    /// refused.
+    pub fn from_scalar(kid: impl Into<String>, d: &[u8]) -> Result<Es256Key, KeyError> {
+        let key = SigningKey::from_slice(d).map_err(|_| KeyError::InvalidPrivateKey)?;
+        Es256Key::with_kid(kid.into(), key)
+    }
+
     fn with_kid(kid: String, key: SigningKey) -> Result<Es256Key, KeyError> {
         check_kid(&kid)?;
         Ok(Es256Key {

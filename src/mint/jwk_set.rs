@@ -57,6 +57,7 @@ fn parse_jwk(jwk: &Map<String, Value>) -> Result<Option<VerifyingKey>, KeyError>
     let expected_alg = match (kty, text("crv")) {
         ("EC", Some("P-256")) => "ES256",
         ("OKP", Some("Ed25519")) => "EdDSA",
+        ("RSA", None) => "RS256",
         _ => return Ok(None),
     };
     if text("alg").is_some_and(|alg| alg != expected_alg) {
@@ -74,10 +75,13 @@ fn parse_jwk(jwk: &Map<String, Value>) -> Result<Option<VerifyingKey>, KeyError>
             .and_then(|v| URL_SAFE_NO_PAD.decode(v).ok())
             .ok_or(KeyError::MalformedJwk(name))
     };
-    public_key(expected_alg, kid, &bytes("x")?, || bytes("y"))
+    let first = if kty == "RSA" { "n" } else { "x" };
+    let second = if kty == "RSA" { "e" } else { "y" };
+    public_key(expected_alg, kid, &bytes(first)?, || bytes(second))
 }
 
-/// The key of algorithm `alg` with the public parameters `x` (and `y`).
+/// The key of algorithm `alg` with the public parameters `x` (and `y`),
+/// or for RSA `n` and `e`.
 #[allow(unused_variables)]
 fn public_key(
     alg: &str,
@@ -95,6 +99,11 @@ fn public_key(
         "EdDSA" => {
             let key = crate::mint::ed25519::Ed25519PublicKey::from_bytes(kid, x)?;
             Ok(Some(VerifyingKey::EdDsa(key)))
+        }
+        #[cfg(feature = "rs256")]
+        "RS256" => {
+            let key = crate::mint::rs256::Rs256PublicKey::from_components(kid, x, &y()?)?;
+            Ok(Some(VerifyingKey::Rs256(key)))
         }
         _ => Ok(None),
     }

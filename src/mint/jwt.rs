@@ -1,15 +1,20 @@
 //! Minting RFC 9068 JWT access tokens, signed with the ring's signing key
-//! (HS256, ES256 or EdDSA; every one deterministic).
+//! (HS256, ES256, EdDSA or RS256; every one deterministic).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use crate::errors::key::SigningFailed;
 use crate::mint::claims::MintClaims;
 use crate::mint::signing_key::SigningKey;
 use crate::values::secret::AccessToken;
 
 /// Signs `claims` with `key`: `base64url(header).base64url(claims).base64url(signature)`.
-pub(crate) fn mint_access_token(key: &SigningKey, claims: &MintClaims<'_>) -> AccessToken {
+/// Fails only where the key's signature can (RS256, on a fault).
+pub(crate) fn mint_access_token(
+    key: &SigningKey,
+    claims: &MintClaims<'_>,
+) -> Result<AccessToken, SigningFailed> {
     let mut payload = Vec::with_capacity(256);
     if serde_json::to_writer(&mut payload, claims).is_err() {
         payload.clear();
@@ -18,8 +23,8 @@ pub(crate) fn mint_access_token(key: &SigningKey, claims: &MintClaims<'_>) -> Ac
     token.push_str(key.header_b64());
     token.push('.');
     URL_SAFE_NO_PAD.encode_string(&payload, &mut token);
-    let signature = key.sign(token.as_bytes());
+    let signature = key.sign(token.as_bytes())?;
     token.push('.');
     URL_SAFE_NO_PAD.encode_string(signature.as_bytes(), &mut token);
-    AccessToken::from_trusted(token)
+    Ok(AccessToken::from_trusted(token))
 }

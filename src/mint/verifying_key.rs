@@ -3,7 +3,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
-#[cfg(any(feature = "es256", feature = "eddsa"))]
+#[cfg(any(feature = "es256", feature = "eddsa", feature = "rs256"))]
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -13,9 +13,11 @@ use crate::mint::ed25519::Ed25519PublicKey;
 #[cfg(feature = "es256")]
 use crate::mint::es256::Es256PublicKey;
 use crate::mint::keys::HmacKey;
+#[cfg(feature = "rs256")]
+use crate::mint::rs256::Rs256PublicKey;
 
-/// A verifying key: an HS256 secret, or a public key (ES256, EdDSA with
-/// their features). A token is checked only with the key its `kid` names
+/// A verifying key: an HS256 secret, or a public key (ES256, EdDSA, RS256
+/// with their features). A token is checked only with the key its `kid` names
 /// and only if its `alg` is that key's.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -28,6 +30,9 @@ pub enum VerifyingKey {
     /// An Ed25519 public key.
     #[cfg(feature = "eddsa")]
     EdDsa(Ed25519PublicKey),
+    /// An RSA public key.
+    #[cfg(feature = "rs256")]
+    Rs256(Rs256PublicKey),
 }
 
 impl VerifyingKey {
@@ -39,6 +44,8 @@ impl VerifyingKey {
             VerifyingKey::Es256(key) => key.kid(),
             #[cfg(feature = "eddsa")]
             VerifyingKey::EdDsa(key) => key.kid(),
+            #[cfg(feature = "rs256")]
+            VerifyingKey::Rs256(key) => key.kid(),
         }
     }
 
@@ -50,6 +57,8 @@ impl VerifyingKey {
             VerifyingKey::Es256(_) => Algorithm::Es256,
             #[cfg(feature = "eddsa")]
             VerifyingKey::EdDsa(_) => Algorithm::EdDsa,
+            #[cfg(feature = "rs256")]
+            VerifyingKey::Rs256(_) => Algorithm::Rs256,
         }
     }
 
@@ -61,13 +70,15 @@ impl VerifyingKey {
             VerifyingKey::Es256(key) => key.verify(data, signature),
             #[cfg(feature = "eddsa")]
             VerifyingKey::EdDsa(key) => key.verify(data, signature),
+            #[cfg(feature = "rs256")]
+            VerifyingKey::Rs256(key) => key.verify(data, signature),
         }
     }
 
-    /// The public JWK (RFC 7517 4, RFC 7518 6.2, RFC 8037 2), or `None`
-    /// for a secret key, which is never published.
+    /// The public JWK (RFC 7517 4, RFC 7518 6.2 and 6.3, RFC 8037 2), or
+    /// `None` for a secret key, which is never published.
     pub fn public_jwk(&self) -> Option<Value> {
-        #[cfg(any(feature = "es256", feature = "eddsa"))]
+        #[cfg(any(feature = "es256", feature = "eddsa", feature = "rs256"))]
         let b64 = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
         match self {
             VerifyingKey::Hs256(_) => None,
@@ -84,6 +95,14 @@ impl VerifyingKey {
                 "kty": "OKP", "crv": "Ed25519", "x": b64(&key.to_bytes()),
                 "kid": key.kid(), "alg": "EdDSA", "use": "sig",
             })),
+            #[cfg(feature = "rs256")]
+            VerifyingKey::Rs256(key) => {
+                let (n, e) = key.components();
+                Some(json!({
+                    "kty": "RSA", "n": b64(&n), "e": b64(&e),
+                    "kid": key.kid(), "alg": "RS256", "use": "sig",
+                }))
+            }
         }
     }
 }
@@ -130,5 +149,12 @@ impl From<Es256PublicKey> for VerifyingKey {
 impl From<Ed25519PublicKey> for VerifyingKey {
     fn from(key: Ed25519PublicKey) -> VerifyingKey {
         VerifyingKey::EdDsa(key)
+    }
+}
+
+#[cfg(feature = "rs256")]
+impl From<Rs256PublicKey> for VerifyingKey {
+    fn from(key: Rs256PublicKey) -> VerifyingKey {
+        VerifyingKey::Rs256(key)
     }
 }

@@ -38,3 +38,20 @@ impl TokenError {
         response
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_signature_is_an_uncached_500_server_error() {
+        let response = TokenError::SigningFailed.to_http_response(&Realm::default());
+        assert_eq!(response.status, 500);
+        assert_eq!(
+            response.body_str(),
+            r#"{"error":"server_error","error_description":"the access token could not be signed"}"#
+        );
+        assert_eq!(response.header("cache-control"), Some("no-store"));
+        assert_eq!(response.header("www-authenticate"), None);
+    }
+}

@@ -39,23 +39,19 @@ pub(crate) fn redeem(wait: AwaitCode<'_>, record: Option<CodeRecord>) -> Step<'_
     if let Err(reason) = check(&grant, &client, request, &code) {
         return grant.fail_with(invalid(reason), vec![redeemed(code_hash, Vec::new())]);
     }
-    // Bound to the code: a reused entropy still derives this redemption's
-    // own tokens.
-    let mut ids = grant.seed.bind(
-        b"authorization_code",
-        &[
-            client.client_id.as_str().as_bytes(),
-            code.subject.as_str().as_bytes(),
-            code_hash.as_bytes(),
-        ],
-    );
-    let (access_token, jti) = grant.access_token(
+    let mut ids = code_ids(&grant, &client, &code);
+    let minted = grant.access_token(
         &mut ids,
         &client.client_id,
         code.subject.as_str(),
         &code.scope,
         Some(&family),
     );
+    // A failed signature leaves the code unused: the client may retry.
+    let (access_token, jti) = match minted {
+        Ok(minted) => minted,
+        Err(error) => return grant.fail(error),
+    };
     let mut effects = vec![redeemed(code_hash, vec![jti])];
     let refresh_token = client.allows(GrantType::RefreshToken).then(|| {
         let (token, stored) = first_refresh_token(&grant, &mut ids, &client, &code, &family);
@@ -64,6 +60,19 @@ pub(crate) fn redeem(wait: AwaitCode<'_>, record: Option<CodeRecord>) -> Step<'_
     });
     let tokens = grant.tokens(access_token, refresh_token, code.scope);
     grant.succeed(client.client_id, tokens, effects)
+}
+
+/// The ids of a redemption, bound to the code: a reused entropy still
+/// derives this redemption's own tokens.
+fn code_ids(grant: &Grant<'_>, client: &ClientRecord, code: &CodeRecord) -> IdSource {
+    grant.seed.bind(
+        b"authorization_code",
+        &[
+            client.client_id.as_str().as_bytes(),
+            code.subject.as_str().as_bytes(),
+            code.code_hash.as_bytes(),
+        ],
+    )
 }
 
 /// The family's first refresh token, and the effect that stores it: the

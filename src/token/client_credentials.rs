@@ -28,7 +28,11 @@ pub(crate) fn grant<'c>(
     let mut ids = grant
         .seed
         .bind(b"client_credentials", &[subject.as_bytes()]);
-    let (access_token, _) = grant.access_token(&mut ids, &client.client_id, subject, &scope, None);
+    let minted = grant.access_token(&mut ids, &client.client_id, subject, &scope, None);
+    let (access_token, _) = match minted {
+        Ok(minted) => minted,
+        Err(error) => return grant.fail(error),
+    };
     let tokens = grant.tokens(access_token, None, scope);
     grant.succeed(client.client_id, tokens, Vec::new())
 }

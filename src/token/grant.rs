@@ -76,7 +76,8 @@ impl<'c> Grant<'c> {
     }
 
     /// Mints an access token for `subject`, its `jti` drawn from `ids`,
-    /// and returns it with the `jti`.
+    /// and returns it with the `jti`; a signature that failed is
+    /// [`TokenError::SigningFailed`].
     pub(crate) fn access_token(
         &self,
         ids: &mut IdSource,
@@ -84,7 +85,7 @@ impl<'c> Grant<'c> {
         subject: &str,
         scope: &Scope,
         family: Option<&FamilyId>,
-    ) -> (AccessToken, TokenId) {
+    ) -> Result<(AccessToken, TokenId), TokenError> {
         let jti = TokenId::from_trusted(ids.next_id(b"jti"));
         let claims = MintClaims {
             iss: self.config.issuer(),
@@ -97,10 +98,9 @@ impl<'c> Grant<'c> {
             scope,
             fam: family.map(FamilyId::as_str),
         };
-        (
-            mint_access_token(self.config.keys().signing_key(), &claims),
-            jti,
-        )
+        let token = mint_access_token(self.config.keys().signing_key(), &claims)
+            .map_err(|_| TokenError::SigningFailed)?;
+        Ok((token, jti))
     }
 
     /// The record of a new active refresh token with digest `token_hash`,

@@ -281,13 +281,18 @@ fn issue<'c>(
     ids: &mut IdSource,
     issued: Issued,
 ) -> Step<'c, Exchange> {
-    let (access_token, _) = grant.access_token(
+    let minted = grant.access_token(
         ids,
         &client.client_id,
         record.subject.as_str(),
         &issued.scope,
         Some(&record.family),
     );
+    // A failed signature rotates nothing: the token still works.
+    let (access_token, _) = match minted {
+        Ok(minted) => minted,
+        Err(error) => return grant.fail(error),
+    };
     let tokens = grant.tokens(access_token, Some(issued.refresh_token), issued.scope);
     grant.succeed(client.client_id, tokens, issued.effects)
 }

@@ -35,6 +35,16 @@ pub fn signing_input(header: &serde_json::Value, claims: &serde_json::Value) -> 
     )
 }
 
+/// `token`'s payload under `header`, HMAC-SHA256'd with `secret`: the
+/// algorithm-confusion forgery when `secret` is what a resource server
+/// knows of a public key.
+pub fn resigned_hs256(token: &str, header: &serde_json::Value, secret: &[u8]) -> String {
+    let payload = token.split('.').nth(1).unwrap();
+    let input = format!("{}.{payload}", b64(header.to_string().as_bytes()));
+    let signature = b64(&hs256(secret, input.as_bytes()));
+    format!("{input}.{signature}")
+}
+
 /// A JWT signed with HS256 under `secret`, whatever the header says.
 pub fn craft(header: &serde_json::Value, claims: &serde_json::Value, secret: &[u8]) -> String {
     let input = signing_input(header, claims);
@@ -60,4 +70,43 @@ pub fn good_claims() -> serde_json::Value {
         "scope": SCOPE,
         "fam": "crafted-family-1",
     })
+}
+
+/// `token` verified by `jsonwebtoken` (an implementation independent of the
+/// engine) with the key its `kid` names in the JWK Set `jwks` and nothing
+/// else: the key's kind fixes the algorithm (EC: ES256, OKP: EdDSA, RSA:
+/// RS256), which the header must name, and `typ` must be `at+jwt`. The
+/// claims, with `iss` and `aud` the world's.
+pub fn verify_with_jwk_set(token: &str, jwks: &str) -> serde_json::Value {
+    use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+    let header = jsonwebtoken::decode_header(token).unwrap();
+    assert_eq!(header.typ.as_deref(), Some("at+jwt"));
+    let set: serde_json::Value = serde_json::from_str(jwks).unwrap();
+    let jwk = set["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"].as_str() == header.kid.as_deref())
+        .expect("the token's kid is in the set");
+    let text = |name: &str| jwk[name].as_str().unwrap();
+    let (key, alg) = match text("kty") {
+        "EC" => (
+            DecodingKey::from_ec_components(text("x"), text("y")),
+            Algorithm::ES256,
+        ),
+        "OKP" => (DecodingKey::from_ed_components(text("x")), Algorithm::EdDSA),
+        "RSA" => (
+            DecodingKey::from_rsa_components(text("n"), text("e")),
+            Algorithm::RS256,
+        ),
+        other => panic!("unexpected kty {other}"),
+    };
+    assert_eq!(header.alg, alg);
+    let mut validation = Validation::new(alg);
+    validation.set_issuer(&[ISSUER]);
+    validation.set_audience(&[AUDIENCE]);
+    validation.leeway = 0;
+    jsonwebtoken::decode::<serde_json::Value>(token, &key.unwrap(), &validation)
+        .unwrap()
+        .claims
 }

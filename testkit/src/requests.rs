@@ -88,6 +88,21 @@ pub fn post(store: &mut MemoryStore, config: &Config, body: &str, call: Call) ->
     token_post(store, config, None, body, call)
 }
 
+/// A client_credentials access token for `m2m` under `config` at `NOW`,
+/// from a fresh world store, with the entropy of `seed`.
+pub fn m2m_access_token(config: &Config, seed: u8) -> String {
+    let body = form(&[
+        ("grant_type", "client_credentials"),
+        ("client_id", M2M),
+        ("client_secret", M2M_SECRET),
+    ]);
+    let outcome = post(&mut crate::world::store(), config, &body, call(NOW, seed));
+    let response = outcome.response();
+    assert_eq!(response.status, 200, "{}", response.body_str());
+    let json: serde_json::Value = serde_json::from_slice(&response.body).unwrap();
+    json["access_token"].as_str().unwrap().to_owned()
+}
+
 /// The same with an `Authorization` header.
 pub fn post_with_auth(
     store: &mut MemoryStore,

@@ -8,6 +8,7 @@
 //! (run the oracle on setup requests and take the state it leaves as the
 //! case's fixture, so that a case can use a token the engine really issued).
 
+mod asymmetric;
 mod authorize;
 mod bearer;
 mod client_auth;
@@ -165,7 +166,7 @@ pub fn base_with(edit: impl FnOnce(&mut Fixture)) -> Fixture {
 }
 
 pub fn fixture_key(kid: &str, secret: [u8; 32]) -> FixtureKey {
-    FixtureKey {
+    FixtureKey::Hs256 {
         kid: kid.into(),
         secret: URL_SAFE_NO_PAD.encode(secret),
     }
@@ -472,6 +473,7 @@ pub fn cases() -> Vec<Case> {
         introspection::cases,
         bearer::cases,
         metadata::cases,
+        asymmetric::cases,
         never::cases,
     ] {
         cases.extend(section());

@@ -19,26 +19,36 @@
 //!                  at a time when the engine's own tokens are valid
 //! byte 0 == 0x00   structured mode, on a token minted by the engine
 //!   byte 1         operation (mod 8): 0 unmodified, 1 flip one byte,
-//!                  2 truncate, 3 new header (alg/typ/kid/crit) re-signed,
-//!                  4 re-sign with another key, 5 edit one claim and
-//!                  re-sign, 6 append bytes, 7 replace one part
+//!                  2 truncate, 3 new header (alg/typ/kid/crit) re-signed
+//!                  (HS256 with a ring key, an outsider or a public key's
+//!                  PEM; ES256, EdDSA or RS256), 4 re-sign with another key
+//!                  (an HS256 key, or an asymmetric key under its own kid
+//!                  or another's), 5 edit one claim and re-sign, 6 append
+//!                  bytes, 7 replace one part
 //!   byte 2         header form (mod 13): see PREFIXES
 //!   byte 3         clock (mod 9): see CLOCKS
 //!   byte 4         policy bits: 0x01 require "read", 0x02 require "admin",
 //!                  0x04 the host says revoked, 0x08 60 s leeway
 //!   bytes 5..      the operation's arguments (missing bytes are 0)
 //! ```
+//!
+//! With the `asymmetric` feature the ring also holds the public keys `es1`
+//! (ES256), `ed1` (EdDSA) and `rs1` (RS256), verify-only
+//! ([`asymmetric_keys`]); without it, the operations that would use them
+//! leave the minted token as it is.
 
 use std::sync::OnceLock;
 
 use grant_engine::bearer::Access;
 use grant_engine::errors::BearerError;
+use grant_engine::mint::SigningKey;
 use grant_engine::values::{Entropy, Realm};
 use grant_engine::{
     BearerPolicy, Call, Config, Endpoint, Exchange, GrantType, HmacKey, KeyRing, MemoryStore,
     RequestParts, Scope, Step, VerifyBearer, drive,
 };
 
+use crate::fuzz::bearer_keys::asymmetric_keys;
 use crate::fuzz::independent;
 use crate::fuzz::independent::{
     BearerHeader, JwtExpectation, b64url, bearer_header, hmac_sha256, verify_jwt,
@@ -52,8 +62,21 @@ const TTL: u64 = 3600;
 const K1: [u8; 32] = [7; 32];
 const K2: [u8; 32] = [9; 32];
 const OUTSIDER: [u8; 32] = [11; 32];
-/// The ring the engine verifies with: k1 signs, k2 verifies only.
-const RING: [independent::JwtKey<'static>; 2] = [("k1", &K1), ("k2", &K2)];
+/// The ring the engine verifies with: k1 signs, k2 and the asymmetric
+/// keys verify only.
+fn ring() -> &'static [independent::JwtKey<'static>] {
+    static RING: OnceLock<Vec<independent::JwtKey<'static>>> = OnceLock::new();
+    RING.get_or_init(|| {
+        let mut ring = vec![
+            independent::JwtKey::Hs256("k1", &K1),
+            independent::JwtKey::Hs256("k2", &K2),
+        ];
+        for key in asymmetric_keys() {
+            ring.push(independent::JwtKey::Public(key.kid, key.alg, &key.decoding));
+        }
+        ring
+    })
+}
 
 /// Header forms: `(before the token, after it)`; `None` is no header.
 const PREFIXES: [Option<(&str, &str)>; 13] = [
@@ -85,7 +108,9 @@ const CLOCKS: [u64; 9] = [
     0,
 ];
 
-const ALGS: [&str; 7] = ["HS256", "none", "HS384", "RS256", "hs256", "", "HS256 "];
+const ALGS: [&str; 9] = [
+    "HS256", "none", "HS384", "RS256", "hs256", "", "HS256 ", "ES256", "EdDSA",
+];
 const TYPS: [Option<&str>; 7] = [
     Some("at+jwt"),
     Some("AT+JWT"),
@@ -95,13 +120,16 @@ const TYPS: [Option<&str>; 7] = [
     Some("jwt"),
     Some("at+jwt2"),
 ];
-const KIDS: [Option<&str>; 6] = [
+const KIDS: [Option<&str>; 9] = [
     Some("k1"),
     Some("k2"),
     Some("k3"),
     None,
     Some(""),
     Some("K1"),
+    Some("es1"),
+    Some("ed1"),
+    Some("rs1"),
 ];
 
 /// The configuration and a token the engine minted with it.
@@ -116,9 +144,16 @@ fn minted() -> &'static Minted {
     static MINTED: OnceLock<Minted> = OnceLock::new();
     MINTED.get_or_init(|| {
         let key = |kid: &str, secret: &[u8]| HmacKey::new(kid, secret).expect("a valid key");
-        let ring = KeyRing::new(key("k1", &K1))
+        let mut ring = KeyRing::new(key("k1", &K1))
             .with_verify_key(key("k2", &K2))
             .expect("distinct kids");
+        for asymmetric in asymmetric_keys() {
+            let key = SigningKey::from_pkcs8_pem(asymmetric.kid, asymmetric.private_pem)
+                .expect("a test key");
+            ring = ring
+                .with_verify_key(key.verifying_key())
+                .expect("distinct kids");
+        }
         let config = Config::new(ISSUER, AUDIENCE, ring)
             .with_access_token_ttl(TTL)
             .with_client_secrets(crate::world::client_secrets());
@@ -155,7 +190,7 @@ fn minted() -> &'static Minted {
 
 fn expectation(now: u64, leeway: u64) -> JwtExpectation<'static> {
     JwtExpectation {
-        keys: &RING,
+        keys: ring(),
         issuer: ISSUER,
         audience: AUDIENCE,
         now,
@@ -233,25 +268,48 @@ fn structured_token(op: u8, args: &[u8]) -> Vec<u8> {
             }
             let header_b64 = b64url(&serde_json::to_vec(&header).expect("a header"));
             let payload = payload_b64(&m.claims);
-            match at(args, 4) % 5 {
-                0 => sign(&K1, &header_b64, &payload),
-                1 => sign(&K2, &header_b64, &payload),
-                2 => sign(&OUTSIDER, &header_b64, &payload),
-                3 => format!("{header_b64}.{payload}."),
-                _ => format!("{header_b64}.{payload}.{}", b64url(&[0; 32])),
+            let asymmetric = asymmetric_keys().get(usize::from(at(args, 5)) % 3);
+            match (at(args, 4) % 7, asymmetric) {
+                (0, _) => sign(&K1, &header_b64, &payload),
+                (1, _) => sign(&K2, &header_b64, &payload),
+                (2, _) => sign(&OUTSIDER, &header_b64, &payload),
+                (3, _) => format!("{header_b64}.{payload}."),
+                (4, _) => format!("{header_b64}.{payload}.{}", b64url(&[0; 32])),
+                (5, Some(key)) => key.sign(&header_b64, &payload),
+                // Algorithm confusion: HMAC keyed with the public key.
+                (6, Some(key)) => sign(key.public_pem.as_bytes(), &header_b64, &payload),
+                _ => token.to_owned(),
             }
         }
         4 => {
             let payload = token.split('.').nth(1).expect("a payload");
-            match at(args, 0) % 4 {
-                0 => sign(&K2, &m.header_b64, payload),
-                1 => sign(&OUTSIDER, &m.header_b64, payload),
+            let keys = asymmetric_keys();
+            let asymmetric = keys.get(usize::from(at(args, 1)) % 3);
+            let named = keys.get(usize::from(at(args, 2)) % 3);
+            match (at(args, 0) % 6, asymmetric, named) {
+                (0, ..) => sign(&K2, &m.header_b64, payload),
+                (1, ..) => sign(&OUTSIDER, &m.header_b64, payload),
                 // The same claims under k2, announced as k2: valid.
-                2 => {
+                (2, ..) => {
                     let header = br#"{"alg":"HS256","typ":"at+jwt","kid":"k2"}"#;
                     sign(&K2, &b64url(header), payload)
                 }
-                _ => sign(&K1, &m.header_b64, payload),
+                (3, ..) => sign(&K1, &m.header_b64, payload),
+                // Signed by an asymmetric key and announced with its own
+                // alg under its own kid (valid), or another key's kid.
+                (4 | 5, Some(key), Some(named)) => {
+                    let kid = if at(args, 0) % 6 == 4 {
+                        key.kid
+                    } else {
+                        named.kid
+                    };
+                    let header = format!(
+                        r#"{{"alg":"{}","typ":"at+jwt","kid":"{kid}"}}"#,
+                        key.alg_name
+                    );
+                    key.sign(&b64url(header.as_bytes()), payload)
+                }
+                _ => token.to_owned(),
             }
         }
         5 => {
@@ -501,6 +559,51 @@ fn check_error(error: &BearerError, policy: &BearerPolicy) {
                     "{challenge}"
                 );
             }
+        }
+    }
+}
+
+#[cfg(all(test, feature = "asymmetric"))]
+mod tests {
+    use super::*;
+
+    /// A structured case: operation `op` with `args`, default header form,
+    /// clock and policy.
+    fn case(op: u8, args: &[u8]) -> Vec<u8> {
+        [&[0, op, 0, 0, 0][..], args].concat()
+    }
+
+    /// The asymmetric operations do what the format says: each key's own
+    /// signature is accepted by the engine and the independent check alike,
+    /// another key's kid, a foreign alg and the public key as an HS256
+    /// secret are refused by both.
+    #[test]
+    fn asymmetric_operations_mean_what_they_say() {
+        let accepted = [
+            case(4, &[4, 0, 0]),
+            case(4, &[4, 1, 0]),
+            case(4, &[4, 2, 0]),
+            case(3, &[3, 0, 8, 0, 5, 2]),
+            case(3, &[7, 0, 6, 0, 5, 0]),
+        ];
+        let refused = [
+            case(4, &[5, 0, 1]),
+            case(4, &[5, 2, 0]),
+            case(3, &[0, 0, 6, 0, 6, 0]),
+            case(3, &[0, 0, 8, 0, 6, 2]),
+            case(3, &[7, 0, 8, 0, 5, 0]),
+            case(3, &[8, 0, 6, 0, 5, 1]),
+        ];
+        for (input, want) in accepted
+            .iter()
+            .map(|c| (c, true))
+            .chain(refused.iter().map(|c| (c, false)))
+        {
+            check(input);
+            let case = decode(input);
+            let granted = matches!(verify(&case, &minted().config), Access::Granted(_));
+            assert_eq!(granted, want, "{input:?}");
+            assert_eq!(expected(&case).0 == Class::Accepted, want, "{input:?}");
         }
     }
 }

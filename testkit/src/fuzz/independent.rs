@@ -310,8 +310,56 @@ pub fn bearer_header(value: Option<&[u8]>) -> BearerHeader {
     }
 }
 
-/// A verification key: `kid` and secret.
-pub type JwtKey<'a> = (&'a str, &'a [u8]);
+/// A verification key of the ring, pinned to its algorithm.
+#[derive(Clone, Copy)]
+pub enum JwtKey<'a> {
+    /// `kid` and HS256 secret: the HMAC is recomputed here.
+    Hs256(&'a str, &'a [u8]),
+    /// `kid`, the JWS `alg` and a public key, whose signatures another
+    /// implementation (`jsonwebtoken`) checks.
+    Public(
+        &'a str,
+        jsonwebtoken::Algorithm,
+        &'a jsonwebtoken::DecodingKey,
+    ),
+}
+
+impl JwtKey<'_> {
+    fn kid(&self) -> &str {
+        match self {
+            JwtKey::Hs256(kid, _) | JwtKey::Public(kid, _, _) => kid,
+        }
+    }
+
+    fn alg(&self) -> &'static str {
+        match self {
+            JwtKey::Hs256(..) => "HS256",
+            JwtKey::Public(_, jsonwebtoken::Algorithm::ES256, _) => "ES256",
+            JwtKey::Public(_, jsonwebtoken::Algorithm::EdDSA, _) => "EdDSA",
+            JwtKey::Public(_, jsonwebtoken::Algorithm::RS256, _) => "RS256",
+            JwtKey::Public(..) => "unsupported",
+        }
+    }
+
+    /// Whether `signature` (base64url) signs `signed` under this key.
+    fn verifies(&self, signed: &str, signature: &[u8], signature_b64: &str) -> bool {
+        match self {
+            JwtKey::Hs256(_, secret) => {
+                hmac_sha256(secret, signed.as_bytes()).as_slice() == signature
+            }
+            JwtKey::Public(_, alg, key) => {
+                jsonwebtoken::crypto::verify(signature_b64, signed.as_bytes(), key, *alg)
+                    .unwrap_or(false)
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for JwtKey<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "JwtKey({:?}, {})", self.kid(), self.alg())
+    }
+}
 
 /// What an independent check requires of an access token.
 #[derive(Debug, Clone, Copy)]
@@ -328,11 +376,12 @@ pub struct JwtExpectation<'a> {
     pub leeway: u64,
 }
 
-/// Verifies an RFC 9068 access token signed with HS256, from the RFCs:
-/// three canonical base64url parts; a JSON object header with `alg` HS256,
-/// `typ` `at+jwt` (or `application/at+jwt`, case-insensitively, RFC 9068
-/// 2.1), no `crit`, and a `kid` of the ring; the HMAC of `header.payload`
-/// under that key; a JSON object payload whose `iss` and `aud` are the
+/// Verifies an RFC 9068 access token, from the RFCs: three canonical
+/// base64url parts; a JSON object header with `typ` `at+jwt` (or
+/// `application/at+jwt`, case-insensitively, RFC 9068 2.1), no `crit`, a
+/// `kid` of the ring and that key's `alg`; the HMAC of `header.payload`
+/// under an HS256 key, or the signature under a public key (checked by
+/// `jsonwebtoken`); a JSON object payload whose `iss` and `aud` are the
 /// expected strings, `exp` is after `now` and `iat` not after it (both with
 /// the leeway), and `sub`, `jti`, `client_id` and `scope` are strings.
 /// Returns the claims, or why not.
@@ -351,9 +400,7 @@ pub fn verify_jwt(
     let header: serde_json::Value =
         serde_json::from_slice(&header).map_err(|_| "header is not JSON")?;
     let header = header.as_object().ok_or("header is not an object")?;
-    if header.get("alg").and_then(|v| v.as_str()) != Some("HS256") {
-        return Err("alg is not HS256");
-    }
+    let alg = header.get("alg").and_then(|v| v.as_str()).ok_or("no alg")?;
     let typ_ok = header.get("typ").and_then(|v| v.as_str()).is_some_and(|t| {
         t.eq_ignore_ascii_case("at+jwt") || t.eq_ignore_ascii_case("application/at+jwt")
     });
@@ -364,13 +411,17 @@ pub fn verify_jwt(
         return Err("crit is present");
     }
     let kid = header.get("kid").and_then(|v| v.as_str()).ok_or("no kid")?;
-    let (_, secret) = expect
+    let key = expect
         .keys
         .iter()
-        .find(|(k, _)| *k == kid)
+        .find(|k| k.kid() == kid)
         .ok_or("kid is not in the ring")?;
+    // The algorithm is the key's, never the header's choice (RFC 8725 3.1).
+    if alg != key.alg() {
+        return Err("alg is not the key's");
+    }
     let signed = format!("{header_b64}.{payload_b64}");
-    if hmac_sha256(secret, signed.as_bytes()).as_slice() != signature.as_slice() {
+    if !key.verifies(&signed, &signature, signature_b64) {
         return Err("bad signature");
     }
     let claims: serde_json::Value =

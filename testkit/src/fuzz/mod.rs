@@ -20,6 +20,7 @@
 pub mod authorize_request;
 pub mod basic_credentials;
 pub mod bearer;
+pub mod bearer_keys;
 pub mod engine;
 pub mod independent;
 pub mod scope;

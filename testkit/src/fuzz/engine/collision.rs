@@ -180,7 +180,7 @@ mod tests {
         Fixture {
             issuer: "https://as.example".into(),
             audience: "https://api.example".into(),
-            keys: vec![FixtureKey {
+            keys: vec![FixtureKey::Hs256 {
                 kid: "k1".into(),
                 secret: b64url(&[7; 32]),
             }],

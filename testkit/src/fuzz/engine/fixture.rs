@@ -45,12 +45,12 @@ pub struct Built {
 
 pub fn build_fixture(spec: &StateSpec) -> Built {
     let now = BASE_NOW + u64::from(spec.clock);
-    let mut keys = vec![FixtureKey {
+    let mut keys = vec![FixtureKey::Hs256 {
         kid: "k1".into(),
         secret: b64url(&KEY1),
     }];
     if spec.second_key {
-        keys.push(FixtureKey {
+        keys.push(FixtureKey::Hs256 {
             kid: "k2".into(),
             secret: b64url(&KEY2),
         });

@@ -7,8 +7,8 @@ use grant_engine::{ClientRecord, Effect, HttpResponse};
 use grant_engine_oracle::{Fixture, RawRequest};
 
 use super::rules::{
-    access_revoked, authenticate, authenticate_certainly, form_post, hash_matches, header_values,
-    ring, set_of, verify_access,
+    RingKey, access_revoked, authenticate, authenticate_certainly, form_post, hash_matches,
+    header_values, jwt_keys, ring, set_of, verify_access,
 };
 use crate::fuzz::independent;
 use crate::fuzz::independent::{is_vschars, single};
@@ -35,11 +35,8 @@ pub(super) fn check_revoke(
     let caller = authenticate(model, request, &pairs)
         .map_err(|why| format!("a revocation succeeded although {why}"))?;
     let token = single(&pairs, "token").ok_or("a revocation succeeded without a token")?;
-    let keys = ring(model);
-    let keys: Vec<independent::JwtKey<'_>> = keys
-        .iter()
-        .map(|(k, s)| (k.as_str(), s.as_slice()))
-        .collect();
+    let ring = ring(model);
+    let keys = jwt_keys(&ring);
     for effect in effects {
         match effect {
             Effect::RevokeFamily { family } => {
@@ -298,6 +295,59 @@ pub(super) fn check_metadata(
         || listed("response_types_supported", "token")
     {
         return Err("metadata advertises implicit or password".into());
+    }
+    // RFC 8414 2: a jwks_uri exactly when there are public keys to publish.
+    let public = ring(model)
+        .iter()
+        .any(|key| matches!(key, RingKey::Public(..)));
+    if body.get("jwks_uri").is_some() != public {
+        return Err(format!("metadata jwks_uri with public keys {public}"));
+    }
+    Ok(())
+}
+
+/// `GET /.well-known/jwks.json` (RFC 7517 5): the public keys of the ring,
+/// each once with `kty`, `kid`, `alg` and `use: "sig"`, and no private or
+/// symmetric member; the HS256 secrets never.
+pub(super) fn check_jwk_set(
+    model: &Fixture,
+    request: &RawRequest,
+    response: &HttpResponse,
+    body: Option<&serde_json::Value>,
+) -> Result<(), String> {
+    match (request.method.as_str(), response.status) {
+        ("GET", 200) => {}
+        (_, 405) if request.method != "GET" => return Ok(()),
+        (method, status) => return Err(format!("{method} of the JWK Set answered {status}")),
+    }
+    let keys = body
+        .and_then(|b| b["keys"].as_array())
+        .ok_or("the JWK Set has no keys array")?;
+    let mut kids = Vec::new();
+    for key in keys {
+        let text = |name: &str| key[name].as_str().unwrap_or_default();
+        let private = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
+        if private.iter().any(|m| key.get(m).is_some()) || text("use") != "sig" {
+            return Err(format!("a JWK with private members or no use sig: {key}"));
+        }
+        if text("kty").is_empty() || text("alg").is_empty() {
+            return Err(format!("a JWK without kty or alg: {key}"));
+        }
+        kids.push(text("kid").to_owned());
+    }
+    let mut public: Vec<String> = ring(model)
+        .into_iter()
+        .filter_map(|key| match key {
+            RingKey::Public(kid, _, _) => Some(kid),
+            RingKey::Hs256(..) => None,
+        })
+        .collect();
+    kids.sort();
+    public.sort();
+    if kids != public {
+        return Err(format!(
+            "the JWK Set has {kids:?}, the ring's public keys are {public:?}"
+        ));
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use grant_engine::store::{CodeState, RefreshTokenState};
 use grant_engine::values::CodeChallengeMethod;
 use grant_engine::{ClientRecord, Scope, TokenHash};
-use grant_engine_oracle::{Fixture, RawRequest};
+use grant_engine_oracle::{Fixture, FixtureKey, RawRequest};
 
 use super::pools::GRANT_TYPES;
 use crate::fuzz::independent;
@@ -43,14 +43,62 @@ pub(super) fn hash_matches(hash: &TokenHash, plaintext: &str) -> bool {
     hash.to_string() == sha256_b64url(plaintext.as_bytes())
 }
 
-/// The ring's keys, decoded.
-pub(super) fn ring(model: &Fixture) -> Vec<(String, Vec<u8>)> {
-    model
-        .keys
-        .iter()
-        .filter_map(|k| {
-            let secret = URL_SAFE_NO_PAD.decode(&k.secret).ok()?;
-            Some((k.kid.clone(), secret))
+/// One key of the model's ring, decoded from the fixture independently of
+/// the engine: an HS256 secret, or the public half of a private JWK.
+pub(super) enum RingKey {
+    Hs256(String, Vec<u8>),
+    Public(String, jsonwebtoken::Algorithm, jsonwebtoken::DecodingKey),
+}
+
+/// The ring's keys (a key the model cannot read is left out, so its tokens
+/// fail the model's checks).
+pub(super) fn ring(model: &Fixture) -> Vec<RingKey> {
+    model.keys.iter().filter_map(ring_key).collect()
+}
+
+fn ring_key(key: &FixtureKey) -> Option<RingKey> {
+    let jwk = match key {
+        FixtureKey::Hs256 { kid, secret } => {
+            return Some(RingKey::Hs256(
+                kid.clone(),
+                URL_SAFE_NO_PAD.decode(secret).ok()?,
+            ));
+        }
+        FixtureKey::Jwk { jwk } => jwk,
+    };
+    let text = |name: &str| jwk.get(name).and_then(|v| v.as_str());
+    let kid = text("kid")?.to_owned();
+    use jsonwebtoken::{Algorithm, DecodingKey};
+    let (alg, key) = match text("kty")? {
+        "oct" => {
+            return Some(RingKey::Hs256(
+                kid,
+                URL_SAFE_NO_PAD.decode(text("k")?).ok()?,
+            ));
+        }
+        "EC" => (
+            Algorithm::ES256,
+            DecodingKey::from_ec_components(text("x")?, text("y")?),
+        ),
+        "OKP" => (
+            Algorithm::EdDSA,
+            DecodingKey::from_ed_components(text("x")?),
+        ),
+        "RSA" => (
+            Algorithm::RS256,
+            DecodingKey::from_rsa_components(text("n")?, text("e")?),
+        ),
+        _ => return None,
+    };
+    Some(RingKey::Public(kid, alg, key.ok()?))
+}
+
+/// The ring as the independent verifier takes it.
+pub(super) fn jwt_keys(ring: &[RingKey]) -> Vec<independent::JwtKey<'_>> {
+    ring.iter()
+        .map(|key| match key {
+            RingKey::Hs256(kid, secret) => independent::JwtKey::Hs256(kid, secret),
+            RingKey::Public(kid, alg, key) => independent::JwtKey::Public(kid, *alg, key),
         })
         .collect()
 }
@@ -60,11 +108,8 @@ pub(super) fn verify_access(
     token: &str,
     now: u64,
 ) -> Result<serde_json::Map<String, serde_json::Value>, &'static str> {
-    let keys = ring(model);
-    let keys: Vec<independent::JwtKey<'_>> = keys
-        .iter()
-        .map(|(k, s)| (k.as_str(), s.as_slice()))
-        .collect();
+    let ring = ring(model);
+    let keys = jwt_keys(&ring);
     independent::verify_jwt(
         token,
         &JwtExpectation {

@@ -15,7 +15,9 @@ use super::authorize::check_authorize;
 use super::collision::check_unavailable;
 use super::model::{apply_effects, normalize};
 use super::pools::STATUSES;
-use super::resource::{check_api_me, check_introspect, check_metadata, check_revoke};
+use super::resource::{
+    check_api_me, check_introspect, check_jwk_set, check_metadata, check_revoke,
+};
 use super::rules::path_and_query;
 use super::token::check_token;
 use crate::fuzz::independent;
@@ -115,7 +117,10 @@ impl Session {
         result.unwrap_or_else(|e| panic!("{e}\n{}", context()));
         let introspect_or_read_only = matches!(
             path,
-            "/oauth/introspect" | "/api/me" | "/.well-known/oauth-authorization-server"
+            "/oauth/introspect"
+                | "/api/me"
+                | "/.well-known/oauth-authorization-server"
+                | "/.well-known/jwks.json"
         );
         assert!(
             !introspect_or_read_only || answer.effects.is_empty(),
@@ -163,6 +168,7 @@ impl Session {
             "/.well-known/oauth-authorization-server" => {
                 check_metadata(model, request, response, body)
             }
+            "/.well-known/jwks.json" => check_jwk_set(model, request, response, body),
             _ => {
                 if response.status == 404 {
                     Ok(())

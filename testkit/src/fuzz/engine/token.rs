@@ -12,7 +12,7 @@ use grant_engine_oracle::{Fixture, RawRequest};
 
 use super::model::apply_effects;
 use super::rules::{
-    TOKEN_PARAMS, authenticate_certainly, form_post, hash_matches, ring, token_grant,
+    TOKEN_PARAMS, authenticate_certainly, form_post, hash_matches, jwt_keys, ring, token_grant,
 };
 use crate::fuzz::independent;
 use crate::fuzz::independent::{is_pkce_string, is_vschars, scope_set, single};
@@ -101,11 +101,8 @@ pub(super) fn check_token(
     // Signed by the ring; its times are checked exactly below (a zero
     // lifetime, or a clock at the end of time, makes a token that is
     // already expired when issued, which a fixture may ask for).
-    let keys = ring(model);
-    let keys: Vec<independent::JwtKey<'_>> = keys
-        .iter()
-        .map(|(k, s)| (k.as_str(), s.as_slice()))
-        .collect();
+    let ring = ring(model);
+    let keys = jwt_keys(&ring);
     let claims = independent::jwt_signed_claims(access, &keys)
         .ok_or("the access token does not verify with the ring")?;
     let claim = |name: &str| claims[name].as_str().unwrap_or_default().to_owned();
