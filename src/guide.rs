@@ -303,7 +303,8 @@
 //! until its tokens have expired. An old HS256 key can stay in the ring,
 //! verify-only, for the tokens it signed before the switch. A token
 //! request whose signature fails (an RS256 fault) is answered 500
-//! `server_error` and changes nothing: alert on
+//! `server_error` and issues nothing (a code presented is spent, a
+//! refresh token is not rotated): alert on
 //! [`TokenError::SigningFailed`](crate::TokenError::SigningFailed).
 //!
 //! ## 5. What to store, what to skip, when to purge

@@ -20,6 +20,7 @@ const RS256_PEM: &str = include_str!("keys/rs256.pem");
 const RS256_DER: &[u8] = include_bytes!("keys/rs256.der");
 const RSA1024_PEM: &str = include_str!("keys/rsa1024.pem");
 const RFC7515_A2_JWK: &str = include_str!("keys/rfc7515-a2.jwk.json");
+const RSA_PSS_PEM: &str = include_str!("keys/rsa-pss.pem");
 
 fn rs256() -> Rs256Key {
     Rs256Key::from_pkcs8_pem("rs-1", RS256_PEM).unwrap()
@@ -196,7 +197,15 @@ fn rsa_keys_in_a_jwk_set_are_read_strictly() {
         changed
     };
     let small = URL_SAFE_NO_PAD.encode([0xc5u8; 128]);
+    let n = URL_SAFE_NO_PAD.decode(key["n"].as_str().unwrap()).unwrap();
+    let padded = URL_SAFE_NO_PAD.encode([&[0u8][..], &n].concat());
     for (changed, error) in [
+        (with("n", json!(padded)), KeyError::MalformedJwk("n")),
+        (with("use", json!(5)), KeyError::MalformedJwk("use")),
+        (
+            with("oth", json!([])),
+            KeyError::MalformedJwk("private members in a public key"),
+        ),
         (
             with("d", json!("AQAB")),
             KeyError::MalformedJwk("private members in a public key"),
@@ -210,4 +219,81 @@ fn rsa_keys_in_a_jwk_set_are_read_strictly() {
     // Another RSA algorithm is skipped, not misread as RS256.
     let rs512 = with("alg", json!("RS512"));
     assert!(parse_jwk_set(set(rs512).as_bytes()).unwrap().is_empty());
+}
+
+/// RFC 7638 3.1: the example RSA key's thumbprint.
+#[test]
+fn the_rfc_7638_thumbprint_example() {
+    let n = "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
+    let set =
+        json!({"keys": [{"kty": "RSA", "n": n, "e": "AQAB", "alg": "RS256", "kid": "2011-04-29"}]});
+    let keys = parse_jwk_set(set.to_string().as_bytes()).unwrap();
+    assert_eq!(
+        keys[0].thumbprint().as_deref(),
+        Some("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs")
+    );
+}
+
+/// An RSA-PSS key (id-RSASSA-PSS, RFC 4055) may sign only with PSS: it is
+/// not an RS256 key.
+#[test]
+fn an_rsa_pss_key_is_not_an_rs256_key() {
+    assert_eq!(
+        SigningKey::from_pkcs8_pem("k", RSA_PSS_PEM).unwrap_err(),
+        KeyError::UnsupportedKey
+    );
+    assert_eq!(
+        Rs256Key::from_pkcs8_pem("k", &RS256_PEM.replace("PRIVATE KEY", "RSA PRIVATE KEY"))
+            .unwrap_err(),
+        KeyError::UnsupportedKey
+    );
+}
+
+/// Hostile RSA JWKs get a typed error, never a panic: a zero `d` (whose
+/// prime recovery would underflow), zero primes, an oversized modulus,
+/// leading zeros, members of the wrong type.
+#[test]
+fn hostile_rsa_jwks_are_refused_without_panicking() {
+    let full: Value = serde_json::from_str(RFC7515_A2_JWK).unwrap();
+    let d_only = json!({"kty": "RSA", "n": full["n"], "e": "AQAB", "d": full["d"]});
+    assert!(SigningKey::from_jwk(d_only.to_string().as_bytes()).is_ok());
+    let with = |base: &Value, name: &str, value: Value| {
+        let mut jwk = base.clone();
+        jwk[name] = value;
+        SigningKey::from_jwk(jwk.to_string().as_bytes()).unwrap_err()
+    };
+    let zero = json!("AA");
+    for (base, name) in [(&d_only, "d"), (&full, "d"), (&full, "p"), (&full, "q")] {
+        assert_eq!(
+            with(base, name, zero.clone()),
+            KeyError::InvalidPrivateKey,
+            "{name}"
+        );
+    }
+    assert_eq!(with(&d_only, "d", json!("AQ")), KeyError::InvalidPrivateKey);
+    let huge = URL_SAFE_NO_PAD.encode([0xffu8; 1100]);
+    assert_eq!(
+        with(&d_only, "n", json!(huge)),
+        KeyError::UnsupportedKeySize
+    );
+    let n = URL_SAFE_NO_PAD.decode(full["n"].as_str().unwrap()).unwrap();
+    let padded = URL_SAFE_NO_PAD.encode([&[0u8][..], &n].concat());
+    assert_eq!(with(&full, "n", json!(padded)), KeyError::MalformedJwk("n"));
+    assert_eq!(
+        with(&full, "e", json!("AAEAAQ")),
+        KeyError::MalformedJwk("e")
+    );
+    assert_eq!(with(&full, "kid", json!(7)), KeyError::MalformedJwk("kid"));
+    assert_eq!(
+        with(&full, "alg", json!(["RS256"])),
+        KeyError::MalformedJwk("alg")
+    );
+    assert_eq!(
+        with(&full, "use", json!(null)),
+        KeyError::MalformedJwk("use")
+    );
+    assert_eq!(
+        with(&full, "key_ops", json!(["sign", "sign"])),
+        KeyError::MalformedJwk("key_ops")
+    );
 }

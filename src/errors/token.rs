@@ -210,8 +210,9 @@ pub enum TokenError {
     #[error("{0}")]
     InvalidGrant(InvalidGrant),
     /// The access token could not be signed (an RS256 private operation
-    /// whose own check failed: a fault). Nothing was issued or changed;
-    /// answered 500 `server_error`, and worth an alert.
+    /// whose own check failed: a fault). Nothing was issued; a code
+    /// presented is spent (as every presentation spends it), a refresh
+    /// token is not rotated. Answered 500 `server_error`; worth an alert.
     #[error("the access token could not be signed")]
     SigningFailed,
 }

@@ -37,6 +37,10 @@ impl Es256Key {
     /// RFC 7518 6.2.2.1); zero or a value not below the group order is
     /// refused.
     pub fn from_scalar(kid: impl Into<String>, d: &[u8]) -> Result<Es256Key, KeyError> {
+        // RFC 7518 6.2.2.1: exactly 32 octets (`p256` would pad a short one).
+        if d.len() != 32 {
+            return Err(KeyError::InvalidPrivateKey);
+        }
         let key = SigningKey::from_slice(d).map_err(|_| KeyError::InvalidPrivateKey)?;
         Es256Key::with_kid(kid.into(), key)
     }

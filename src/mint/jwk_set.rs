@@ -1,11 +1,10 @@
 //! The JWK Set (RFC 7517 5): the public keys a resource server verifies
 //! our access tokens with, rendered for `jwks_uri` and read back.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::errors::key::KeyError;
+use crate::mint::jwk::Jwk;
 use crate::mint::verifying_key::{VerifyingKey, find_key};
 
 /// The JWK Set of the public keys among `keys` (`kty`, `kid`, `alg`,
@@ -24,9 +23,11 @@ pub fn jwk_set(keys: &[VerifyingKey]) -> String {
 }
 
 /// The verifying keys of a JWK Set. Keys this build cannot use (another
-/// `kty` or curve, `use` other than `sig`, an `alg` it does not verify) are
-/// skipped; a key of a supported kind that is malformed, carries private
-/// members, or repeats a `kid` fails the whole set.
+/// `kty` or curve, `use` other than `sig`, `key_ops` without `verify`, an
+/// `alg` it does not verify) are skipped; a key without `kty`, or of a
+/// supported kind that is malformed (a member of the wrong type, an RSA
+/// integer with a leading zero), carries private members, or repeats a
+/// `kid`, fails the whole set.
 pub fn parse_jwk_set(json: &[u8]) -> Result<Vec<VerifyingKey>, KeyError> {
     let set: Value = serde_json::from_slice(json).map_err(|_| KeyError::MalformedJwk("JSON"))?;
     let members = set
@@ -35,8 +36,7 @@ pub fn parse_jwk_set(json: &[u8]) -> Result<Vec<VerifyingKey>, KeyError> {
         .ok_or(KeyError::MalformedJwk("keys"))?;
     let mut keys: Vec<VerifyingKey> = Vec::new();
     for member in members {
-        let jwk = member.as_object().ok_or(KeyError::MalformedJwk("a key"))?;
-        let Some(key) = parse_jwk(jwk)? else {
+        let Some(key) = parse_jwk(member)? else {
             continue;
         };
         if find_key(&keys, key.kid()).is_some() {
@@ -48,36 +48,35 @@ pub fn parse_jwk_set(json: &[u8]) -> Result<Vec<VerifyingKey>, KeyError> {
 }
 
 /// One JWK: `None` for a key this build does not verify with.
-fn parse_jwk(jwk: &Map<String, Value>) -> Result<Option<VerifyingKey>, KeyError> {
-    let text = |name: &'static str| jwk.get(name).and_then(Value::as_str);
-    if text("use").is_some_and(|u| u != "sig") {
-        return Ok(None);
-    }
-    let kty = text("kty").ok_or(KeyError::MalformedJwk("kty"))?;
-    let expected_alg = match (kty, text("crv")) {
-        ("EC", Some("P-256")) => "ES256",
-        ("OKP", Some("Ed25519")) => "EdDSA",
-        ("RSA", None) => "RS256",
+fn parse_jwk(value: &Value) -> Result<Option<VerifyingKey>, KeyError> {
+    let members = value.as_object().ok_or(KeyError::MalformedJwk("a key"))?;
+    let kind = |name: &str| members.get(name).and_then(Value::as_str);
+    let expected_alg = match (kind("kty"), kind("crv")) {
+        (Some("EC"), Some("P-256")) => "ES256",
+        (Some("OKP"), Some("Ed25519")) => "EdDSA",
+        (Some("RSA"), None) => "RS256",
+        (None, _) => return Err(KeyError::MalformedJwk("kty")),
         _ => return Ok(None),
     };
-    if text("alg").is_some_and(|alg| alg != expected_alg) {
+    // A key of a kind this build verifies: every member must be well typed.
+    let jwk = Jwk::new(value)?;
+    if jwk.text("use").is_some_and(|u| u != "sig") || !jwk.allows("verify") {
         return Ok(None);
     }
-    if ["d", "p", "q", "dp", "dq", "qi", "k"]
+    if jwk.text("alg").is_some_and(|alg| alg != expected_alg) {
+        return Ok(None);
+    }
+    if ["d", "p", "q", "dp", "dq", "qi", "oth", "k"]
         .iter()
-        .any(|m| jwk.contains_key(*m))
+        .any(|m| jwk.has(m))
     {
         return Err(KeyError::MalformedJwk("private members in a public key"));
     }
-    let kid = text("kid").ok_or(KeyError::MalformedJwk("kid"))?;
-    let bytes = |name: &'static str| {
-        text(name)
-            .and_then(|v| URL_SAFE_NO_PAD.decode(v).ok())
-            .ok_or(KeyError::MalformedJwk(name))
-    };
-    let first = if kty == "RSA" { "n" } else { "x" };
-    let second = if kty == "RSA" { "e" } else { "y" };
-    public_key(expected_alg, kid, &bytes(first)?, || bytes(second))
+    let kid = jwk.text("kid").ok_or(KeyError::MalformedJwk("kid"))?;
+    if expected_alg == "RS256" {
+        return public_key(expected_alg, kid, &jwk.uint("n")?, || jwk.uint("e"));
+    }
+    public_key(expected_alg, kid, &jwk.bytes("x")?, || jwk.bytes("y"))
 }
 
 /// The key of algorithm `alg` with the public parameters `x` (and `y`),

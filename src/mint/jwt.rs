@@ -10,15 +10,14 @@ use crate::mint::signing_key::SigningKey;
 use crate::values::secret::AccessToken;
 
 /// Signs `claims` with `key`: `base64url(header).base64url(claims).base64url(signature)`.
-/// Fails only where the key's signature can (RS256, on a fault).
+/// Fails only where the key's signature can (RS256, on a fault), or if
+/// the claims do not serialize (they always do).
 pub(crate) fn mint_access_token(
     key: &SigningKey,
     claims: &MintClaims<'_>,
 ) -> Result<AccessToken, SigningFailed> {
     let mut payload = Vec::with_capacity(256);
-    if serde_json::to_writer(&mut payload, claims).is_err() {
-        payload.clear();
-    }
+    serde_json::to_writer(&mut payload, claims).map_err(|_| SigningFailed)?;
     let mut token = String::with_capacity(key.header_b64().len() + payload.len() * 4 / 3 + 90);
     token.push_str(key.header_b64());
     token.push('.');

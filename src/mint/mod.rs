@@ -16,6 +16,7 @@ pub(crate) mod ed25519;
 pub(crate) mod es256;
 pub(crate) mod family;
 pub(crate) mod ids;
+pub(crate) mod jwk;
 pub(crate) mod jwk_set;
 pub(crate) mod jws_header;
 pub(crate) mod jwt;

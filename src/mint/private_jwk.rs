@@ -3,41 +3,19 @@
 //! over. Every public member must agree with the private one, so a JWK
 //! that was edited or mixed from two keys is refused, not half-used.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::errors::key::KeyError;
+use crate::mint::jwk::Jwk;
 use crate::mint::keys::HmacKey;
 use crate::mint::signing_key::SigningKey;
-
-/// The members of one JWK object.
-pub(crate) struct Jwk<'j> {
-    members: &'j Map<String, Value>,
-}
-
-impl<'j> Jwk<'j> {
-    /// A text member.
-    pub(crate) fn text(&self, name: &'static str) -> Option<&'j str> {
-        self.members.get(name).and_then(Value::as_str)
-    }
-
-    /// A required base64url member (unpadded, RFC 7515 2), decoded.
-    pub(crate) fn bytes(&self, name: &'static str) -> Result<Vec<u8>, KeyError> {
-        let text = self.text(name).ok_or(KeyError::MalformedJwk(name))?;
-        URL_SAFE_NO_PAD
-            .decode(text)
-            .map_err(|_| KeyError::MalformedJwk(name))
-    }
-}
 
 /// The signing key of the private JWK `json`. Its `kid` names it; without
 /// one, an asymmetric key is named by its RFC 7638 thumbprint (a secret
 /// `oct` key must have one).
 pub(crate) fn signing_key_from_jwk(json: &[u8]) -> Result<SigningKey, KeyError> {
     let value: Value = serde_json::from_slice(json).map_err(|_| KeyError::MalformedJwk("JSON"))?;
-    let members = value.as_object().ok_or(KeyError::MalformedJwk("a key"))?;
-    let jwk = Jwk { members };
+    let jwk = Jwk::new(&value)?;
     check_purpose(&jwk)?;
     let kty = jwk.text("kty").ok_or(KeyError::MalformedJwk("kty"))?;
     let key = match (kty, jwk.text("crv")) {
@@ -59,14 +37,11 @@ pub(crate) fn signing_key_from_jwk(json: &[u8]) -> Result<SigningKey, KeyError> 
 /// A key for signatures: `use` absent or `sig`, `key_ops` absent or
 /// holding `sign` (RFC 7517 4.2, 4.3).
 fn check_purpose(jwk: &Jwk<'_>) -> Result<(), KeyError> {
-    if jwk.members.get("use").is_some_and(|u| u != "sig") {
+    if jwk.text("use").is_some_and(|u| u != "sig") {
         return Err(KeyError::MalformedJwk("use"));
     }
-    if let Some(ops) = jwk.members.get("key_ops") {
-        let ops = ops.as_array().ok_or(KeyError::MalformedJwk("key_ops"))?;
-        if !ops.iter().any(|op| op == "sign") {
-            return Err(KeyError::MalformedJwk("key_ops"));
-        }
+    if !jwk.allows("sign") {
+        return Err(KeyError::MalformedJwk("key_ops"));
     }
     Ok(())
 }
@@ -124,17 +99,13 @@ fn okp_key(jwk: &Jwk<'_>) -> Result<SigningKey, KeyError> {
 #[cfg(feature = "rs256")]
 fn rsa_key(jwk: &Jwk<'_>) -> Result<SigningKey, KeyError> {
     use crate::mint::rs256::Rs256Key;
-    if jwk.members.contains_key("oth") {
+    if jwk.has("oth") {
         return Err(KeyError::UnsupportedKey);
     }
-    let [n, e] = [jwk.bytes("n")?, jwk.bytes("e")?];
+    let [n, e] = [jwk.uint("n")?, jwk.uint("e")?];
     let d = zeroizing(jwk.bytes("d")?);
     let names = ["p", "q", "dp", "dq", "qi"];
-    let crt = match names
-        .iter()
-        .filter(|n| jwk.members.contains_key(**n))
-        .count()
-    {
+    let crt = match names.iter().filter(|n| jwk.has(n)).count() {
         0 => Vec::new(),
         5 => names
             .iter()
@@ -169,16 +140,17 @@ fn load_named(
     load(thumbprint.ok_or(KeyError::InvalidKid)?)
 }
 
-/// Whether two big-endian integers are equal, leading zeros aside.
+/// Whether two big-endian integers are equal, leading zeros aside, in
+/// time independent of their values (they are secret).
 #[cfg(feature = "rs256")]
 fn same_integer(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;
-    let trim = |x: &[u8]| {
-        let start = x.iter().position(|&b| b != 0).unwrap_or(x.len());
-        x.get(start..).unwrap_or_default().to_vec()
-    };
-    let (a, b) = (trim(a), trim(b));
-    a.len() == b.len() && bool::from(a.ct_eq(&b))
+    let trim = |x: &[u8]| -> usize { x.iter().take_while(|&&b| b == 0).count() };
+    let (a, b) = (a.get(trim(a)..), b.get(trim(b)..));
+    match (a, b) {
+        (Some(a), Some(b)) => a.len() == b.len() && bool::from(a.ct_eq(b)),
+        _ => false,
+    }
 }
 
 /// Secret bytes, wiped when dropped.
@@ -195,6 +167,8 @@ fn zeroizing(bytes: Vec<u8>) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use serde_json::json;
 
     use super::*;
@@ -302,6 +276,12 @@ mod tests {
         assert_eq!(load(&other).unwrap_err(), KeyError::InvalidPrivateKey);
         other["d"] = json!(URL_SAFE_NO_PAD.encode([0u8; 32]));
         assert_eq!(load(&other).unwrap_err(), KeyError::InvalidPrivateKey);
+        // `d` is exactly 32 octets (RFC 7518 6.2.2.1), not a shorter one
+        // padded.
+        let d = URL_SAFE_NO_PAD.decode(jwk["d"].as_str().unwrap()).unwrap();
+        let mut short = jwk.clone();
+        short["d"] = json!(URL_SAFE_NO_PAD.encode(&d[1..]));
+        assert_eq!(load(&short).unwrap_err(), KeyError::InvalidPrivateKey);
     }
 
     /// RFC 7515 A.2: the example RSA key signs the example input to exactly

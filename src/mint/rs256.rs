@@ -6,7 +6,7 @@
 use core::fmt;
 use core::ops::RangeInclusive;
 
-use rsa::pkcs8::DecodePrivateKey;
+use rsa::pkcs8::{DecodePrivateKey, PrivateKeyInfoRef, SecretDocument};
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::{BoxedUint, PrivateKey, PublicKey};
 use sha2::{Digest, Sha256};
@@ -32,16 +32,27 @@ pub struct Rs256Key {
 }
 
 impl Rs256Key {
-    /// Loads a PKCS#8 DER private key (RFC 5958) of an RSA key.
+    /// Loads a PKCS#8 DER private key (RFC 5958) of an RSA key, of the
+    /// algorithm rsaEncryption: an id-RSASSA-PSS key may make only PSS
+    /// signatures (RFC 4055 1.2), and one key serves one algorithm
+    /// (RFC 8725 3.1).
     pub fn from_pkcs8_der(kid: impl Into<String>, der: &[u8]) -> Result<Rs256Key, KeyError> {
+        let info = PrivateKeyInfoRef::try_from(der).map_err(|_| KeyError::UnsupportedKey)?;
+        if info.algorithm.oid != rsa::pkcs1::ALGORITHM_OID {
+            return Err(KeyError::UnsupportedKey);
+        }
         let key = PrivateKey::from_pkcs8_der(der).map_err(|_| KeyError::UnsupportedKey)?;
         Rs256Key::with_kid(kid.into(), key)
     }
 
-    /// Loads a PKCS#8 PEM private key (`-----BEGIN PRIVATE KEY-----`).
+    /// Loads a PKCS#8 PEM private key (`-----BEGIN PRIVATE KEY-----`),
+    /// like [`Rs256Key::from_pkcs8_der`].
     pub fn from_pkcs8_pem(kid: impl Into<String>, pem: &str) -> Result<Rs256Key, KeyError> {
-        let key = PrivateKey::from_pkcs8_pem(pem).map_err(|_| KeyError::UnsupportedKey)?;
-        Rs256Key::with_kid(kid.into(), key)
+        let (label, der) = SecretDocument::from_pem(pem).map_err(|_| KeyError::UnsupportedKey)?;
+        if label != "PRIVATE KEY" {
+            return Err(KeyError::UnsupportedKey);
+        }
+        Rs256Key::from_pkcs8_der(kid, der.as_bytes())
     }
 
     /// The key of its components, big-endian (a JWK's `n`, `e`, `d` and,
@@ -55,12 +66,23 @@ impl Rs256Key {
         d: &[u8],
         primes: &[&[u8]],
     ) -> Result<Rs256Key, KeyError> {
-        if !matches!(primes.len(), 0 | 2) {
-            return Err(KeyError::InvalidPrivateKey);
-        }
-        let uint = BoxedUint::from_be_slice_vartime;
-        let primes = primes.iter().map(|p| uint(p)).collect();
-        let key = PrivateKey::from_components(uint(n), uint(e), uint(d), primes)
+        let n = modulus(n)?;
+        let precision = n.bits_precision();
+        // Zero secrets are refused here: recovering the primes from d = 0
+        // would underflow inside `rsa`.
+        let secret = |bytes: &[u8]| match trimmed(bytes) {
+            [] => Err(KeyError::InvalidPrivateKey),
+            bytes => {
+                BoxedUint::from_be_slice(bytes, precision).map_err(|_| KeyError::InvalidPrivateKey)
+            }
+        };
+        let primes = match primes {
+            [] => Vec::new(),
+            [p, q] => vec![secret(p)?, secret(q)?],
+            _ => return Err(KeyError::InvalidPrivateKey),
+        };
+        let e = BoxedUint::from_be_slice_vartime(e);
+        let key = PrivateKey::from_components(n, e, secret(d)?, primes)
             .map_err(|_| KeyError::InvalidPrivateKey)?;
         Rs256Key::with_kid(kid.into(), key)
     }
@@ -95,10 +117,10 @@ impl Rs256Key {
 
     /// The CRT parameters `dp`, `dq` and `qi` (RFC 7518 6.3.2.4 to 6.3.2.6),
     /// big-endian, to check a JWK that carries them.
-    pub(crate) fn crt_parameters(&self) -> Option<[Box<[u8]>; 3]> {
-        let dp = self.key.dp()?.to_be_bytes_trimmed_vartime();
-        let dq = self.key.dq()?.to_be_bytes_trimmed_vartime();
-        let qi = self.key.crt_coefficient()?.to_be_bytes_trimmed_vartime();
+    pub(crate) fn crt_parameters(&self) -> Option<[Zeroizing<Box<[u8]>>; 3]> {
+        let dp = Zeroizing::new(self.key.dp()?.to_be_bytes());
+        let dq = Zeroizing::new(self.key.dq()?.to_be_bytes());
+        let qi = Zeroizing::new(self.key.crt_coefficient()?.to_be_bytes());
         Some([dp, dq, qi])
     }
 
@@ -142,15 +164,10 @@ impl Rs256PublicKey {
     ) -> Result<Rs256PublicKey, KeyError> {
         let kid = kid.into();
         check_kid(&kid)?;
-        let uint = BoxedUint::from_be_slice_vartime;
-        let key = PublicKey::new_with_size_limits(uint(n), uint(e), RSA_MODULUS_BITS).map_err(
-            |error| match error {
-                rsa::Error::ModulusTooSmall | rsa::Error::ModulusTooLarge => {
-                    KeyError::UnsupportedKeySize
-                }
-                _ => KeyError::InvalidPublicKey,
-            },
-        )?;
+        let n = modulus(n)?;
+        let e = BoxedUint::from_be_slice_vartime(trimmed(e));
+        let key = PublicKey::new_with_size_limits(n, e, RSA_MODULUS_BITS)
+            .map_err(|_| KeyError::InvalidPublicKey)?;
         Ok(Rs256PublicKey { kid, key })
     }
 
@@ -167,6 +184,27 @@ impl Rs256PublicKey {
     pub(crate) fn verify(&self, data: &[u8], signature: &[u8]) -> bool {
         self.key.pkcs1v15_verify::<Sha256>(data, signature).is_ok()
     }
+}
+
+/// `bytes` without leading zeros.
+fn trimmed(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    bytes.get(start..).unwrap_or_default()
+}
+
+/// The modulus of big-endian `n`, its size checked before any arithmetic
+/// (a huge modulus would make loading slow), at the precision of its bits.
+fn modulus(n: &[u8]) -> Result<BoxedUint, KeyError> {
+    let n = trimmed(n);
+    let bits = n.first().map_or(0, |top| {
+        n.len()
+            .saturating_mul(8)
+            .saturating_sub(top.leading_zeros() as usize)
+    });
+    if !RSA_MODULUS_BITS.contains(&bits) {
+        return Err(KeyError::UnsupportedKeySize);
+    }
+    Ok(BoxedUint::from_be_slice_vartime(n))
 }
 
 impl fmt::Debug for Rs256PublicKey {

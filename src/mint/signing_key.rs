@@ -154,8 +154,13 @@ fn first_loaded<T: Copy>(
     for load in loaders {
         match load(kid.clone(), input) {
             Ok(key) => return Ok(key),
-            // A key of this kind, but refused (a bad kid, a small modulus).
-            Err(error @ (KeyError::InvalidKid | KeyError::UnsupportedKeySize)) => refusal = error,
+            // A key of this kind, but refused (a bad kid, a small modulus,
+            // parameters that do not make a key).
+            Err(
+                error @ (KeyError::InvalidKid
+                | KeyError::UnsupportedKeySize
+                | KeyError::InvalidPrivateKey),
+            ) => refusal = error,
             Err(_) => {}
         }
     }

@@ -47,10 +47,11 @@ pub(crate) fn redeem(wait: AwaitCode<'_>, record: Option<CodeRecord>) -> Step<'_
         &code.scope,
         Some(&family),
     );
-    // A failed signature leaves the code unused: the client may retry.
+    // Spent even so (the store contract: every presentation of an unused
+    // code redeems it), with nothing issued.
     let (access_token, jti) = match minted {
         Ok(minted) => minted,
-        Err(error) => return grant.fail(error),
+        Err(error) => return grant.fail_with(error, vec![redeemed(code_hash, Vec::new())]),
     };
     let mut effects = vec![redeemed(code_hash, vec![jti])];
     let refresh_token = client.allows(GrantType::RefreshToken).then(|| {

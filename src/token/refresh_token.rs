@@ -231,8 +231,10 @@ fn regrant<'c>(
         client_id: client.client_id.clone(),
         family: predecessor.family.clone(),
     };
+    // Noted only when the successor was handed out again (not on a
+    // failed signature).
     match issue(grant, client, predecessor, &mut ids, issued) {
-        Step::Done(outcome) => Step::Done(outcome.noting(event)),
+        Step::Done(outcome) if outcome.report().is_ok() => Step::Done(outcome.noting(event)),
         other => other,
     }
 }

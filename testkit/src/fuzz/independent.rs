@@ -331,13 +331,15 @@ impl JwtKey<'_> {
         }
     }
 
-    fn alg(&self) -> &'static str {
+    /// The `alg` a token of this key must name; `None` for a public key of
+    /// an algorithm the engine does not support (no header matches it).
+    fn alg(&self) -> Option<&'static str> {
         match self {
-            JwtKey::Hs256(..) => "HS256",
-            JwtKey::Public(_, jsonwebtoken::Algorithm::ES256, _) => "ES256",
-            JwtKey::Public(_, jsonwebtoken::Algorithm::EdDSA, _) => "EdDSA",
-            JwtKey::Public(_, jsonwebtoken::Algorithm::RS256, _) => "RS256",
-            JwtKey::Public(..) => "unsupported",
+            JwtKey::Hs256(..) => Some("HS256"),
+            JwtKey::Public(_, jsonwebtoken::Algorithm::ES256, _) => Some("ES256"),
+            JwtKey::Public(_, jsonwebtoken::Algorithm::EdDSA, _) => Some("EdDSA"),
+            JwtKey::Public(_, jsonwebtoken::Algorithm::RS256, _) => Some("RS256"),
+            JwtKey::Public(..) => None,
         }
     }
 
@@ -357,7 +359,7 @@ impl JwtKey<'_> {
 
 impl std::fmt::Debug for JwtKey<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "JwtKey({:?}, {})", self.kid(), self.alg())
+        write!(f, "JwtKey({:?}, {:?})", self.kid(), self.alg())
     }
 }
 
@@ -417,7 +419,7 @@ pub fn verify_jwt(
         .find(|k| k.kid() == kid)
         .ok_or("kid is not in the ring")?;
     // The algorithm is the key's, never the header's choice (RFC 8725 3.1).
-    if alg != key.alg() {
+    if Some(alg) != key.alg() {
         return Err("alg is not the key's");
     }
     let signed = format!("{header_b64}.{payload_b64}");
