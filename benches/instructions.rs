@@ -15,11 +15,18 @@
 //!
 //! and divide the `Collected` total by `N`. valgrind emulates SHA-256 in
 //! software (no SHA extensions), so compressions weigh more than on hardware.
+//!
+//! `floor <grant> N` counts the honest floor of `floor/mod.rs` instead
+//! (`--toggle-collect='instructions::floor_request'`).
 
 use std::hint::black_box;
 
+mod floor;
+
 use grant_engine::{Call, Config, Entropy, Exchange, MemoryStore, Outcome, RequestParts, drive};
 use grant_engine_testkit::bench::{AC_BODY, CC_BODY, ENTROPY, NOW, RT_BODY, config, store};
+
+use floor::Floor;
 
 /// The counted work: one request through the token endpoint, effects applied.
 #[inline(never)]
@@ -29,8 +36,25 @@ fn request(config: &Config, store: &mut MemoryStore, body: &[u8]) -> Outcome<Exc
     drive(store, config, call, request).expect("the memory store applies it")
 }
 
+/// The counted work of the floor: one request, its state changed.
+#[inline(never)]
+fn floor_request(floor: &mut Floor, grant: &str, body: &[u8]) -> Option<Vec<u8>> {
+    match grant {
+        "client_credentials" => floor.client_credentials(body, &ENTROPY),
+        "authorization_code" => floor.authorization_code(body, &ENTROPY),
+        _ => floor.refresh_token(body, &ENTROPY),
+    }
+}
+
 fn main() {
-    let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
+    let mut args = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .peekable();
+    let of_floor = args.peek().is_some_and(|a| a == "floor");
+    if of_floor {
+        args.next();
+    }
     let grant = args
         .next()
         .unwrap_or_else(|| String::from("client_credentials"));
@@ -41,6 +65,16 @@ fn main() {
         "refresh_token" => RT_BODY,
         other => panic!("unknown grant {other}"),
     };
+    if of_floor {
+        let prepared = Floor::new();
+        for _ in 0..n {
+            let mut floor = prepared.clone();
+            let response = floor_request(&mut floor, &grant, black_box(body));
+            drop(black_box(response.expect("the floor succeeds")));
+        }
+        println!("floor {grant}: {n} requests");
+        return;
+    }
     let config = config();
     let prepared = store();
     let mut statuses = 0u64;
