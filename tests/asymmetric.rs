@@ -358,3 +358,53 @@ fn rfc8037_ed25519_example() {
         None
     );
 }
+
+/// A resource server holding only the JWK Set runs the whole RFC 6750
+/// check: the header, the token, the required scope; each refusal renders
+/// with its challenge.
+#[test]
+fn a_resource_server_with_the_jwk_set_alone_checks_bearer_requests() {
+    use grant_engine::BearerPolicy;
+    use grant_engine::errors::BearerError;
+    use grant_engine::values::{Realm, Scope};
+    let config = config_signing(es256());
+    let token = m2m_access_token(&config, 1);
+    let verifier = TokenVerifier::new(ISSUER, AUDIENCE)
+        .with_jwk_set(jwk_set(config.keys().keys()).as_bytes())
+        .unwrap();
+    let granted =
+        serde_json::to_value(verify_with_jwk_set(&token, &jwk_set(config.keys().keys()))).unwrap();
+    let header = format!("Bearer {token}");
+    let policy = |scope: &str| BearerPolicy {
+        required_scope: Scope::from_tokens(scope.split_whitespace()).unwrap(),
+        leeway: 0,
+    };
+    let claims = verifier
+        .verify_bearer(Some(header.as_bytes()), &policy(""), NOW)
+        .unwrap();
+    assert_eq!(serde_json::to_value(&claims).unwrap(), granted);
+    let wide = policy("admin");
+    let error = verifier
+        .verify_bearer(Some(header.as_bytes()), &wide, NOW)
+        .unwrap_err();
+    assert_eq!(error, BearerError::InsufficientScope);
+    let response = error.to_http_response(&Realm::default(), &wide.required_scope);
+    assert_eq!(response.status, 403);
+    assert!(
+        response
+            .header("www-authenticate")
+            .unwrap()
+            .contains(r#"error="insufficient_scope""#)
+    );
+    assert_eq!(
+        verifier.verify_bearer(None, &policy(""), NOW),
+        Err(BearerError::MissingToken)
+    );
+    let tampered = format!("Bearer {token}A");
+    assert!(matches!(
+        verifier.verify_bearer(Some(tampered.as_bytes()), &policy(""), NOW),
+        Err(BearerError::InvalidToken(_))
+    ));
+    let expired = verifier.verify_bearer(Some(header.as_bytes()), &policy(""), NOW + 86_400);
+    assert!(matches!(expired, Err(BearerError::InvalidToken(_))));
+}

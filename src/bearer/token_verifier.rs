@@ -1,12 +1,15 @@
 //! Verifying our access tokens at a resource server that holds no signing
 //! key: the public keys come from the authorization server's JWK Set.
 
+use crate::bearer::policy::BearerPolicy;
+use crate::errors::bearer::BearerError;
 use crate::errors::jwt::JwtError;
 use crate::errors::key::KeyError;
 use crate::mint::claims::AccessTokenClaims;
 use crate::mint::jwk_set::parse_jwk_set;
 use crate::mint::verify::{check_claims, decode_signed};
 use crate::mint::verifying_key::{VerifyingKey, find_key};
+use crate::parse::bearer_header::parse_bearer_header;
 
 /// The issuer, the audience and the keys a resource server accepts tokens
 /// of: built from the JWK Set at the authorization server's `jwks_uri`, and
@@ -63,6 +66,45 @@ impl TokenVerifier {
     ) -> Result<AccessTokenClaims, JwtError> {
         let claims = decode_signed(token, &self.keys, &self.issuer)?;
         check_claims(&claims, &self.audience, now, leeway)?;
+        Ok(claims)
+    }
+
+    /// A request at a resource server that holds only this verifier
+    /// (RFC 6750 2.1, 3.1): the `Authorization` header value (`None` if
+    /// absent), the token verified at `now` with the policy's leeway, and
+    /// the policy's scope required. The error renders with
+    /// [`BearerError::to_http_response`] (the `Bearer` challenge). Unlike
+    /// [`VerifyBearer`](crate::VerifyBearer), it cannot ask whether the
+    /// token was revoked: such a server relies on short token lifetimes, or
+    /// asks the authorization server's introspection endpoint.
+    ///
+    /// ```
+    /// use grant_engine::BearerPolicy;
+    /// use grant_engine::bearer::TokenVerifier;
+    /// use grant_engine::errors::BearerError;
+    /// use grant_engine::values::{Realm, Scope};
+    /// let verifier = TokenVerifier::new("https://as.example", "https://api.example")
+    ///     .with_jwk_set(br#"{"keys":[]}"#)
+    ///     .unwrap();
+    /// let policy = BearerPolicy { required_scope: Scope::parse("read").unwrap(), leeway: 30 };
+    /// let error = verifier.verify_bearer(None, &policy, 1_800_000_000).unwrap_err();
+    /// assert_eq!(error, BearerError::MissingToken);
+    /// let response = error.to_http_response(&Realm::default(), &policy.required_scope);
+    /// assert_eq!(response.status, 401);
+    /// ```
+    pub fn verify_bearer(
+        &self,
+        authorization: Option<&[u8]>,
+        policy: &BearerPolicy,
+        now: u64,
+    ) -> Result<AccessTokenClaims, BearerError> {
+        let token = parse_bearer_header(authorization)?;
+        let claims = self
+            .verify(token, now, policy.leeway)
+            .map_err(BearerError::InvalidToken)?;
+        if !policy.required_scope.is_subset_of(&claims.scope) {
+            return Err(BearerError::InsufficientScope);
+        }
         Ok(claims)
     }
 }
