@@ -144,13 +144,10 @@ fn load_named(
 /// time independent of their values (they are secret).
 #[cfg(feature = "rs256")]
 fn same_integer(a: &[u8], b: &[u8]) -> bool {
+    use crate::mint::rs256::trimmed;
     use subtle::ConstantTimeEq;
-    let trim = |x: &[u8]| -> usize { x.iter().take_while(|&&b| b == 0).count() };
-    let (a, b) = (a.get(trim(a)..), b.get(trim(b)..));
-    match (a, b) {
-        (Some(a), Some(b)) => a.len() == b.len() && bool::from(a.ct_eq(b)),
-        _ => false,
-    }
+    let (a, b) = (trimmed(a), trimmed(b));
+    a.len() == b.len() && bool::from(a.ct_eq(b))
 }
 
 /// Secret bytes, wiped when dropped.

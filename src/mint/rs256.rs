@@ -187,7 +187,7 @@ impl Rs256PublicKey {
 }
 
 /// `bytes` without leading zeros.
-fn trimmed(bytes: &[u8]) -> &[u8] {
+pub(crate) fn trimmed(bytes: &[u8]) -> &[u8] {
     let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
     bytes.get(start..).unwrap_or_default()
 }
