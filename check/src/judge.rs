@@ -128,10 +128,13 @@ pub fn challenged(reply: &Reply, scheme: &str) -> Result<(), String> {
     if reply.status != 401 {
         return Err(format!("expected 401; got {}", describe(reply)));
     }
+    // One header value may hold several challenges (RFC 9110 11.6.1):
+    // a scheme is a comma-separated item's first word.
     let offered = reply.header_values("www-authenticate").iter().any(|v| {
-        v.split([' ', ','])
-            .next()
-            .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+        v.split(',').any(|item| {
+            let word = item.trim().split(' ').next().unwrap_or_default();
+            word.eq_ignore_ascii_case(scheme)
+        })
     });
     if offered {
         Ok(())

@@ -303,8 +303,19 @@ impl<'a> Side<'a> {
         pkce: bool,
         scope: Option<&str>,
     ) -> Result<Code, String> {
-        let state = self.unique();
         let verifier = pkce.then(|| self.unique());
+        self.code_for(client, verifier, scope).await
+    }
+
+    /// Obtains a code whose S256 challenge is that of `verifier` (none
+    /// without one).
+    pub async fn code_for(
+        &self,
+        client: &ClientConfig,
+        verifier: Option<String>,
+        scope: Option<&str>,
+    ) -> Result<Code, String> {
+        let state = self.unique();
         let mut params = self.code_request(client, &state);
         if let Some(scope) = scope {
             params.retain(|(n, _)| n != "scope");

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use grant_engine_check::catalog::{CHECKS, Level};
 use grant_engine_check::config::CheckConfig;
 use grant_engine_check::http::{Pending, Reply, Request, Transport};
+use grant_engine_check::judge::challenged;
 use grant_engine_check::live::Live;
 use grant_engine_check::observe::Verdict;
 use grant_engine_check::reference::{REFERENCE_BASE, Reference};
@@ -272,6 +273,21 @@ async fn the_report_counts_skips_and_writes_junit() {
     assert!(
         xml.contains("<testcase classname=\"MUST\" name=\"rfc6749-5.1-cache-control-no-store\">")
     );
+}
+
+#[test]
+fn a_challenge_counts_wherever_it_stands_in_the_header() {
+    let reply = Reply {
+        status: 401,
+        headers: vec![(
+            String::from("www-authenticate"),
+            String::from("Basic realm=\"a, b\", Bearer realm=\"api\""),
+        )],
+        body: Vec::new(),
+    };
+    assert_eq!(challenged(&reply, "bearer"), Ok(()));
+    assert_eq!(challenged(&reply, "Basic"), Ok(()));
+    assert!(challenged(&reply, "DPoP").is_err());
 }
 
 #[test]

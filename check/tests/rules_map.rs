@@ -33,12 +33,12 @@ const MAP: &[(&str, &[&str], &str)] = &[
     ),
     (
         "a parameter given twice",
-        &["rfc6749-3.1-repeated-parameter"],
+        &["rfc6749-3.2-repeated-parameter"],
         "",
     ),
     (
         "a parameter with an empty value",
-        &["rfc6749-3.1-empty-parameter-omitted"],
+        &["rfc6749-3.2-empty-parameter-omitted"],
         "",
     ),
     (
@@ -139,7 +139,7 @@ const MAP: &[(&str, &[&str], &str)] = &[
     ),
     (
         "challenge without verifier",
-        &["rfc7636-4.6-missing-verifier"],
+        &["rfc9700-2.1.1-missing-verifier"],
         "",
     ),
     (
@@ -183,18 +183,18 @@ const MAP: &[(&str, &[&str], &str)] = &[
     ),
     (
         "everything else: an error redirect with the state",
-        &["rfc6749-4.1.2.1-missing-response-type"],
+        &["rfc6749-3.1.1-missing-response-type"],
         "",
     ),
     (
         "response_type missing",
-        &["rfc6749-4.1.2.1-missing-response-type"],
+        &["rfc6749-3.1.1-missing-response-type"],
         "",
     ),
     (
         "response_type other than code",
         &[
-            "rfc6749-4.1.2.1-unsupported-response-type",
+            "rfc6749-3.1.1-unsupported-response-type",
             "rfc9700-2.1.2-no-implicit",
         ],
         "",
@@ -307,7 +307,7 @@ const MAP: &[(&str, &[&str], &str)] = &[
         "revocation",
         &[
             "rfc7009-2.1-client-auth",
-            "rfc7009-2.1-missing-token",
+            "rfc7009-2.2.1-missing-token",
             "rfc7009-2.2-unknown-token",
             "rfc7009-2-refresh-revoked",
             "rfc7009-2.1-hint-searches-all",
@@ -330,7 +330,7 @@ const MAP: &[(&str, &[&str], &str)] = &[
             "rfc7662-2.1-auth-required",
             "rfc7662-2.2-active",
             "rfc7662-2.2-inactive-unknown",
-            "rfc7662-2.1-missing-token",
+            "rfc7662-2.3-missing-token",
         ],
         "",
     ),

@@ -13,8 +13,8 @@ const IDS: &[&str] = &[
     "rfc9207-2-iss",
     "rfc6749-4.1.2.1-unknown-client",
     "rfc6749-4.1.2.1-unregistered-redirect",
-    "rfc6749-4.1.2.1-missing-response-type",
-    "rfc6749-4.1.2.1-unsupported-response-type",
+    "rfc6749-3.1.1-missing-response-type",
+    "rfc6749-3.1.1-unsupported-response-type",
     "rfc9700-2.1.2-no-implicit",
 ];
 

@@ -38,7 +38,7 @@ pub async fn run(side: &Side<'_>) -> Observations {
         let mut fields = fields(code);
         fields.retain(|(n, _)| *n != "redirect_uri");
         fields.push(("redirect_uri", FOREIGN_REDIRECT));
-        (fields, &["invalid_grant"][..])
+        (fields, &["invalid_grant", "invalid_request"][..])
     })
     .await;
     with_code(side, client, IDS[5], &mut out, |code| {
@@ -106,13 +106,8 @@ async fn exchange_and_reuse(
     };
     let again = side.exchange(client, code).await;
     out.judge(IDS[1], refused(&again, &[400], &["invalid_grant"]));
-    match &issued.refresh {
-        Some(refresh) => {
-            let reply = side.refresh(client, refresh, None).await;
-            out.judge(IDS[2], refused(&reply, &[400], &["invalid_grant"]));
-        }
-        None => out.skip(IDS[2], "the exchange issued no refresh token"),
-    }
+    // Introspection first: a refresh could retire the access token by
+    // itself, and pass for a revocation that never happened.
     match side.active(client, &issued.access).await {
         Some(false) => out.judge(IDS[3], Ok(())),
         Some(true) => out.judge(
@@ -120,6 +115,13 @@ async fn exchange_and_reuse(
             Err(String::from("introspection still answers active")),
         ),
         None => out.skip(IDS[3], "no introspection answer to ask"),
+    }
+    match &issued.refresh {
+        Some(refresh) => {
+            let reply = side.refresh(client, refresh, None).await;
+            out.judge(IDS[2], refused(&reply, &[400], &["invalid_grant"]));
+        }
+        None => out.skip(IDS[2], "the exchange issued no refresh token"),
     }
 }
 

@@ -11,11 +11,11 @@ const CC: (&str, &str) = ("grant_type", "client_credentials");
 const NEED_CC: &[&str] = &[
     "rfc6749-3.2-post-only",
     "rfc6749-3.2-form-encoded-only",
-    "rfc6749-3.1-repeated-parameter",
+    "rfc6749-3.2-repeated-parameter",
     "rfc6749-5.2-missing-grant-type",
     "rfc6749-5.2-unsupported-grant-type",
     "rfc6749-3.2-unknown-parameter-ignored",
-    "rfc6749-3.1-empty-parameter-omitted",
+    "rfc6749-3.2-empty-parameter-omitted",
     "rfc6749-5.1-cache-control-no-store",
     "rfc6749-5.1-pragma-no-cache",
     "rfc6749-5.1-json",
@@ -34,13 +34,17 @@ pub async fn run(side: &Side<'_>) -> Observations {
     request_shape(side, client, &mut out).await;
     let twice = side.token(auth, &[CC, CC]).await;
     out.judge(
-        "rfc6749-3.1-repeated-parameter",
+        "rfc6749-3.2-repeated-parameter",
         refused(&twice, &[400], &["invalid_request"]),
     );
     let none = side.token(auth, &[]).await;
     out.judge(
         "rfc6749-5.2-missing-grant-type",
-        refused(&none, &[400], &["invalid_request"]),
+        refused(
+            &none,
+            &[400],
+            &["invalid_request", "unsupported_grant_type"],
+        ),
     );
     let unknown = side
         .token(
@@ -62,7 +66,7 @@ pub async fn run(side: &Side<'_>) -> Observations {
     let omitted = side.token(auth, &[CC]).await;
     let empty = side.token(auth, &[CC, ("scope", "")]).await;
     out.judge(
-        "rfc6749-3.1-empty-parameter-omitted",
+        "rfc6749-3.2-empty-parameter-omitted",
         same_answer(&omitted, &empty),
     );
     response_headers(&omitted, &unknown, &mut out);

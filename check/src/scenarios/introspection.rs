@@ -8,7 +8,7 @@ const IDS: &[&str] = &[
     "rfc7662-2.1-auth-required",
     "rfc7662-2.2-active",
     "rfc7662-2.2-inactive-unknown",
-    "rfc7662-2.1-missing-token",
+    "rfc7662-2.3-missing-token",
 ];
 
 fn active(reply: &crate::http::Reply) -> Option<bool> {

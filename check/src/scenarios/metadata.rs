@@ -26,11 +26,9 @@ pub async fn run(side: &Side<'_>) -> Observations {
     let mut out = Observations::default();
     let endpoints = &side.endpoints;
     let reply = &endpoints.metadata_reply;
-    if reply.status == 404 {
-        out.skip_all(
-            IDS,
-            "the server publishes no metadata (RFC 8414 is optional)",
-        );
+    if reply.status != 200 {
+        let why = format!("no metadata ({}; RFC 8414 is optional)", describe(reply));
+        out.skip_all(IDS, &why);
         return out;
     }
     let Some(metadata) = &endpoints.metadata else {

@@ -8,7 +8,7 @@ use crate::side::{Code, Side};
 const IDS: &[&str] = &[
     "rfc7636-4.2-s256",
     "rfc7636-4.6-wrong-verifier",
-    "rfc7636-4.6-missing-verifier",
+    "rfc9700-2.1.1-missing-verifier",
     "rfc7636-4.1-malformed-verifier",
 ];
 
@@ -51,16 +51,7 @@ pub async fn run(side: &Side<'_>) -> Observations {
         &["invalid_grant", "invalid_request"],
     )
     .await;
-    let short = "too-short-verifier";
-    redeem(
-        side,
-        client,
-        IDS[3],
-        &mut out,
-        Some(short),
-        &["invalid_request", "invalid_grant"],
-    )
-    .await;
+    malformed(side, client, &mut out).await;
     downgrade(side, &mut out).await;
     out
 }
@@ -86,6 +77,20 @@ async fn redeem(
             );
         }
         Err(why) => out.skip(id, format!("no code: {why}")),
+    }
+}
+
+/// A challenge of a verifier outside the RFC 7636 4.1 syntax, redeemed
+/// with that verifier: only the syntax is wrong.
+async fn malformed(side: &Side<'_>, client: &ClientConfig, out: &mut Observations) {
+    let short = String::from("too-short-verifier");
+    match side.code_for(client, Some(short), None).await {
+        Ok(code) => {
+            let reply = side.exchange(client, &code).await;
+            let errors = &["invalid_request", "invalid_grant"];
+            out.judge(IDS[3], refused(&reply, &[400], errors));
+        }
+        Err(_) => out.judge(IDS[3], Ok(())),
     }
 }
 

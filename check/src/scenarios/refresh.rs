@@ -1,7 +1,7 @@
 //! The refresh_token grant (RFC 6749 6) and rotation (RFC 9700 4.14.2).
 
 use crate::config::ClientConfig;
-use crate::judge::{Tokens, granted_within, refused, tokens};
+use crate::judge::{Tokens, granted_within, refused, scope_set, tokens};
 use crate::observe::Observations;
 use crate::side::Side;
 
@@ -104,7 +104,7 @@ async fn scopes(side: &Side<'_>, client: &ClientConfig, out: &mut Observations) 
         Ok(issued) => {
             out.judge(
                 "rfc6749-6-narrower-scope",
-                granted_within(&issued, first, first),
+                granted_within(&issued, first, &client.scope),
             );
             issued.refresh.unwrap_or(refresh)
         }
@@ -117,9 +117,18 @@ async fn scopes(side: &Side<'_>, client: &ClientConfig, out: &mut Observations) 
         }
     };
     let kept = tokens(&side.refresh(client, &next, Some(&client.scope)).await)
-        .and_then(|issued| granted_within(&issued, &client.scope, &client.scope))
+        .and_then(|issued| same_scope(&issued, &client.scope))
         .map_err(|e| format!("the original scope, asked again: {e}"));
     out.judge("rfc6749-6-refresh-scope-kept", kept);
+}
+
+/// "The refresh token scope MUST be identical" (RFC 6749 6): asked for
+/// the whole original scope again, the refresh gets all of it.
+fn same_scope(issued: &Tokens, original: &str) -> Result<(), String> {
+    let granted = issued.scope.as_deref().unwrap_or(original);
+    crate::judge::holds(scope_set(granted) == scope_set(original), || {
+        format!("granted {granted:?}, not the original {original:?}")
+    })
 }
 
 /// A grant for `first` alone, refreshed asking every scope.

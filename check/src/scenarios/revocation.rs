@@ -7,7 +7,7 @@ use crate::side::{Auth, Side};
 
 const IDS: &[&str] = &[
     "rfc7009-2.1-client-auth",
-    "rfc7009-2.1-missing-token",
+    "rfc7009-2.2.1-missing-token",
     "rfc7009-2.2-unknown-token",
     "rfc7009-2-refresh-revoked",
     "rfc7009-2.1-refresh-revokes-access",
