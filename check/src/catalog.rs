@@ -190,6 +190,10 @@ pub const CHECKS: &[Check] = &[
         "the authorization response carries iss when the metadata says so",
     ),
     must(
+        "rfc9207-2-iss-on-errors",
+        "error redirects carry iss too when the metadata says so",
+    ),
+    must(
         "rfc6749-4.1.2.1-unknown-client",
         "an unknown client_id is never redirected",
     ),

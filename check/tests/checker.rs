@@ -108,6 +108,8 @@ enum Fault {
     AnyVerifier,
     /// Revocation answers 200 and does nothing.
     RevocationIgnored,
+    /// Error redirects without `iss`.
+    NoIssOnErrors,
 }
 
 /// The verifier the AnyVerifier server puts in every challenge.
@@ -184,6 +186,20 @@ impl Broken {
                 }
                 self.inner.send(with_form(request, &fields)).await
             }
+            Fault::NoIssOnErrors if request.url.contains("/oauth/authorize?") => {
+                let mut reply = self.inner.send(request).await;
+                for (name, value) in &mut reply.headers {
+                    if name == "location" && value.contains("error=") {
+                        let (target, query) = value.split_once('?').unwrap();
+                        let params: Vec<(String, String)> =
+                            serde_urlencoded::from_str(query).unwrap();
+                        let kept: Vec<_> = params.into_iter().filter(|(n, _)| n != "iss").collect();
+                        *value =
+                            format!("{target}?{}", serde_urlencoded::to_string(&kept).unwrap());
+                    }
+                }
+                reply
+            }
             _ => self.inner.send(request).await,
         }
     }
@@ -247,6 +263,11 @@ async fn a_server_that_ignores_revocation_fails_the_revocation_checks() {
         "rfc6750-3.1-revoked-token",
     ];
     fails_exactly(Fault::RevocationIgnored, &expected).await;
+}
+
+#[tokio::test]
+async fn a_server_without_iss_on_error_redirects_fails_that_check_alone() {
+    fails_exactly(Fault::NoIssOnErrors, &["rfc9207-2-iss-on-errors"]).await;
 }
 
 #[tokio::test]

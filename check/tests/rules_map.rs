@@ -217,7 +217,11 @@ const MAP: &[(&str, &[&str], &str)] = &[
     ),
     (
         "success: code, state, iss",
-        &["rfc6749-4.1.2-code-issued", "rfc9207-2-iss"],
+        &[
+            "rfc6749-4.1.2-code-issued",
+            "rfc9207-2-iss",
+            "rfc9207-2-iss-on-errors",
+        ],
         "",
     ),
     // client_credentials.

@@ -16,6 +16,7 @@ const IDS: &[&str] = &[
     "rfc6749-3.1.1-missing-response-type",
     "rfc6749-3.1.1-unsupported-response-type",
     "rfc9700-2.1.2-no-implicit",
+    "rfc9207-2-iss-on-errors",
 ];
 
 type Params = Vec<(String, String)>;
@@ -101,20 +102,36 @@ pub async fn run(side: &Side<'_>) -> Observations {
         IDS[4],
         error_redirect(&answer, &["invalid_request"], &state),
     );
-    let mut unknown_type = valid.clone();
-    set(
-        &mut unknown_type,
-        "response_type",
-        "grant_engine_check_unknown",
-    );
-    let answer = send(side, &unknown_type, &redirect_uri).await;
-    out.judge(
-        IDS[5],
-        error_redirect(&answer, &["unsupported_response_type"], &state),
-    );
+    unsupported_type(side, &valid, &redirect_uri, &state, &mut out).await;
     out.judge(IDS[6], implicit(side, valid, &redirect_uri).await);
     public_without_pkce(side, &mut out).await;
     out
+}
+
+/// An unknown `response_type`: an error redirect, with `iss` when the
+/// metadata announces it.
+async fn unsupported_type(
+    side: &Side<'_>,
+    valid: &Params,
+    redirect_uri: &str,
+    state: &str,
+    out: &mut Observations,
+) {
+    let mut params = valid.clone();
+    set(&mut params, "response_type", "grant_engine_check_unknown");
+    let answer = send(side, &params, redirect_uri).await;
+    out.judge(
+        IDS[5],
+        error_redirect(&answer, &["unsupported_response_type"], state),
+    );
+    match &answer {
+        Authorized::Redirect {
+            to_client: true,
+            query,
+            ..
+        } => iss(side, query, IDS[7], out),
+        _ => out.skip(IDS[7], "no error redirect to look at"),
+    }
 }
 
 /// `response_type=token`: whatever the answer, no access token in it.
@@ -169,13 +186,15 @@ async fn issued(
         (None, _) => Err(format!("no code (error {:?})", query.get("error"))),
     };
     out.judge(IDS[0], code);
-    iss(side, &query, out);
+    iss(side, &query, IDS[1], out);
 }
 
-/// RFC 9207 2: `iss` in the response when the metadata announces it.
+/// RFC 9207 2: `iss` in every authorization response, error responses
+/// included, when the metadata announces it; `id` says which.
 fn iss(
     side: &Side<'_>,
     query: &std::collections::BTreeMap<String, String>,
+    id: &'static str,
     out: &mut Observations,
 ) {
     let advertised = side
@@ -186,7 +205,7 @@ fn iss(
         .and_then(serde_json::Value::as_bool)
         == Some(true);
     if !advertised {
-        return out.skip(IDS[1], "the metadata does not announce the iss parameter");
+        return out.skip(id, "the metadata does not announce the iss parameter");
     }
     let iss = match query.get("iss") {
         Some(iss) if *iss == side.endpoints.expected_issuer => Ok(()),
@@ -195,7 +214,7 @@ fn iss(
             side.endpoints.expected_issuer
         )),
     };
-    out.judge(IDS[1], iss);
+    out.judge(id, iss);
 }
 
 async fn public_without_pkce(side: &Side<'_>, out: &mut Observations) {
