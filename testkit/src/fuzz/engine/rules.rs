@@ -11,6 +11,7 @@ use grant_engine::store::{CodeState, RefreshTokenState};
 use grant_engine::values::CodeChallengeMethod;
 use grant_engine::{ClientRecord, Scope, TokenHash};
 use grant_engine_oracle::{Fixture, FixtureKey, RawRequest};
+use sha2::Digest as _;
 
 use super::pools::GRANT_TYPES;
 use crate::fuzz::independent;
@@ -67,7 +68,11 @@ fn ring_key(key: &FixtureKey) -> Option<RingKey> {
         FixtureKey::Jwk { jwk } => jwk,
     };
     let text = |name: &str| jwk.get(name).and_then(|v| v.as_str());
-    let kid = text("kid")?.to_owned();
+    // A key without a kid is named by its RFC 7638 thumbprint.
+    let kid = match jwk.get("kid") {
+        Some(kid) => kid.as_str()?.to_owned(),
+        None => thumbprint(jwk)?,
+    };
     use jsonwebtoken::{Algorithm, DecodingKey};
     let (alg, key) = match text("kty")? {
         "oct" => {
@@ -91,6 +96,25 @@ fn ring_key(key: &FixtureKey) -> Option<RingKey> {
         _ => return None,
     };
     Some(RingKey::Public(kid, alg, key.ok()?))
+}
+
+/// The RFC 7638 thumbprint, computed here and not by the engine: SHA-256
+/// of the required members, in lexicographic order, without whitespace.
+fn thumbprint(jwk: &serde_json::Value) -> Option<String> {
+    let members: &[&str] = match jwk.get("kty")?.as_str()? {
+        "EC" => &["crv", "kty", "x", "y"],
+        "OKP" => &["crv", "kty", "x"],
+        "RSA" => &["e", "kty", "n"],
+        "oct" => &["k", "kty"],
+        _ => return None,
+    };
+    let mut fields = Vec::new();
+    for member in members {
+        let value = serde_json::to_string(jwk.get(*member)?.as_str()?).ok()?;
+        fields.push(format!("\"{member}\":{value}"));
+    }
+    let canonical = format!("{{{}}}", fields.join(","));
+    Some(URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(canonical.as_bytes())))
 }
 
 /// The ring as the independent verifier takes it.
